@@ -1,0 +1,368 @@
+import datetime
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sources.models import SourcedModel, TimestampedModel, http_url_constraint
+from sources.partial_dates import (
+    format_partial_date,
+    partial_date_constraint,
+    precision_field,
+)
+
+from .regions import SUBREGION_REGION, Region, SubRegion
+
+# Codes outside ISO 3166-1's assigned list that we still accept: "EU" is exceptionally
+# reserved by ISO for the European Union; "XK" is the user-assigned code for Kosovo
+# used by the European Commission, the IMF and the World Bank.
+NON_ISO_CODES = {"EU": "union", "XK": "state"}
+
+
+class JurisdictionKind(models.TextChoices):
+    STATE = "state", _("Sovereign state")
+    TERRITORY = "territory", _("Territory or special administrative region")
+    SUBDIVISION = "subdivision", _("Subdivision of a state")
+    UNION = "union", _("Supranational union")
+
+
+class Jurisdiction(TimestampedModel):
+    """A polity institutions belong to: a state, a territory, a subdivision or the EU."""
+
+    code = models.CharField(
+        max_length=6,
+        unique=True,
+        help_text=_(
+            "ISO 3166-1 alpha-2 code for states and territories (DE, HK), ISO 3166-2 for "
+            "subdivisions (CA-ON), EU for the European Union."
+        ),
+    )
+    name = models.CharField(max_length=200, help_text=_("Short English name, e.g. 'Germany'."))
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
+    kind = models.CharField(
+        max_length=12,
+        choices=JurisdictionKind.choices,
+        default=JurisdictionKind.STATE,
+        help_text=_("What sort of polity this is."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        # A subdivision cannot outlive its state record.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subdivisions",
+        help_text=_("The state a subdivision belongs to (empty otherwise)."),
+    )
+    region = models.CharField(
+        max_length=10,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("UN M49 region."),
+    )
+    subregion = models.CharField(
+        max_length=30,
+        choices=SubRegion.choices,
+        blank=True,
+        help_text=_("UN M49 sub-region (Latin America and the Caribbean counts as one)."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"),
+                name="jurisdiction_code_format",
+                violation_error_message=_(
+                    "Code must be two capital letters (ISO 3166-1) or a subdivision code "
+                    "such as CA-ON (ISO 3166-2)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=JurisdictionKind.values),
+                name="jurisdiction_kind_valid",
+            ),
+            models.CheckConstraint(
+                # Subdivisions, and only they, hang under a state.
+                condition=models.Q(kind=JurisdictionKind.SUBDIVISION, parent__isnull=False)
+                | (~models.Q(kind=JurisdictionKind.SUBDIVISION) & models.Q(parent__isnull=True)),
+                name="jurisdiction_parent_iff_subdivision",
+                violation_error_message=_("A subdivision needs its state; nothing else has one."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subregion="")
+                | models.Q(
+                    *[
+                        models.Q(region=region, subregion=subregion)
+                        for subregion, region in SUBREGION_REGION.items()
+                    ],
+                    _connector=models.Q.OR,
+                ),
+                name="jurisdiction_subregion_in_region",
+                violation_error_message=_("The sub-region must lie in the region."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:jurisdiction-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        code = (self.code or "").upper()
+        if self.kind == JurisdictionKind.SUBDIVISION:
+            if pycountry.subdivisions.get(code=code) is None:
+                errors["code"] = _("Unknown ISO 3166-2 subdivision code: %(code)s.") % {
+                    "code": code
+                }
+            elif self.parent_id and self.parent.code != code.split("-")[0]:
+                errors["parent"] = _("Subdivision %(code)s does not belong to %(parent)s.") % {
+                    "code": code,
+                    "parent": self.parent.code,
+                }
+        elif NON_ISO_CODES.get(code) == self.kind:
+            pass
+        elif self.kind == JurisdictionKind.UNION:
+            errors["code"] = _("Unknown union code: %(code)s (only EU is known).") % {"code": code}
+        elif pycountry.countries.get(alpha_2=code) is None:
+            errors["code"] = _("Unknown ISO 3166-1 country code: %(code)s.") % {"code": code}
+        if self.subregion and self.region != SUBREGION_REGION.get(self.subregion):
+            errors["subregion"] = _("%(subregion)s is not in %(region)s.") % {
+                "subregion": self.get_subregion_display(),
+                "region": self.get_region_display() or _("no region"),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Branch(models.TextChoices):
+    EXECUTIVE = "executive", _("Executive / ministry")
+    REGULATOR = "regulator", _("Regulator / agency")
+    CENTRAL_BANK = "central_bank", _("Central bank")
+    JUDICIARY = "judiciary", _("Judiciary")
+    LEGISLATURE = "legislature", _("Legislature")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+
+
+class Level(models.TextChoices):
+    SUBNATIONAL = "subnational", _("Subnational")
+    NATIONAL = "national", _("National")
+    SUPRANATIONAL = "supranational", _("Supranational")
+    INTERNATIONAL = "international", _("International")
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None) -> "InstitutionQuerySet":
+        """Institutions not dissolved on the date (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(dissolved_on__isnull=True) | models.Q(dissolved_on__gt=on))
+
+
+class Institution(SourcedModel):
+    """One government unit (not a whole state): a regulator, a court, a ministry."""
+
+    name = models.CharField(
+        max_length=300, help_text=_("Official English name, e.g. 'Bank of England'.")
+    )
+    acronym = models.CharField(
+        max_length=40, blank=True, help_text=_("Usual abbreviation, e.g. 'BaFin'.")
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
+    branch = models.CharField(
+        max_length=30, choices=Branch.choices, help_text=_("What the institution does.")
+    )
+    level = models.CharField(
+        max_length=15,
+        choices=Level.choices,
+        default=Level.NATIONAL,
+        help_text=_(
+            "Where it sits: subnational, national, supranational (power delegated by states, "
+            "e.g. the European Commission) or international (an organisation of states)."
+        ),
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        # Institutions are the point of the directory; never lose them with a jurisdiction.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        help_text=_("The polity it belongs to; empty only for international organisations."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The institution it is part of, e.g. a committee's parliament."),
+    )
+    website = models.URLField(max_length=500, blank=True, help_text=_("Its own official website."))
+    founded_on = models.DateField(null=True, blank=True, help_text=_("When it was established."))
+    founded_on_precision = precision_field("founded_on")
+    dissolved_on = models.DateField(
+        null=True, blank=True, help_text=_("When it ceased to exist (empty while it exists).")
+    )
+    dissolved_on_precision = precision_field("dissolved_on")
+    description = models.TextField(blank=True, help_text=_("A short neutral description."))
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(jurisdiction__isnull=False)
+                | models.Q(level=Level.INTERNATIONAL),
+                name="institution_jurisdiction_unless_international",
+                violation_error_message=_(
+                    "Only international organisations may have no jurisdiction."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(branch__in=Branch.values), name="institution_branch_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=Level.values), name="institution_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dissolved_on__isnull=True)
+                | models.Q(founded_on__isnull=True)
+                | models.Q(dissolved_on__gte=models.F("founded_on")),
+                name="institution_dissolved_after_founded",
+                violation_error_message=_(
+                    "An institution cannot be dissolved before it is founded."
+                ),
+            ),
+            partial_date_constraint("founded_on", "institution_founded_precision"),
+            partial_date_constraint("dissolved_on", "institution_dissolved_precision"),
+            http_url_constraint("website", "institution_website_http"),
+        ]
+        indexes = [
+            # Jurisdiction pages and the API's ?jurisdiction=&branch= filter.
+            models.Index(fields=["jurisdiction", "branch"], name="institution_juris_branch_idx"),
+            # Branch facet across jurisdictions.
+            models.Index(fields=["branch"], name="institution_branch_idx"),
+            # "Recently changed" lists.
+            models.Index(fields=["-updated_at"], name="institution_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:institution-detail", kwargs={"slug": self.slug})
+
+    @property
+    def founded_display(self) -> str:
+        return format_partial_date(self.founded_on, self.founded_on_precision)
+
+    @property
+    def dissolved_display(self) -> str:
+        return format_partial_date(self.dissolved_on, self.dissolved_on_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        # Walk up the parent chain: an institution may not contain itself.
+        seen = {self.pk}
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("An institution cannot be part of itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class InstitutionName(models.Model):
+    """Another name an institution is known by: former, translated or informal."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="other_names",
+        help_text=_("The institution this name belongs to."),
+    )
+    name = models.CharField(max_length=300, help_text=_("The name as written."))
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("Language of the name as a BCP 47 tag, e.g. 'de' or 'fr'."),
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text=_("E.g. 'former name until 2013'.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="institution_name_unique"),
+        ]
+        indexes = [models.Index(fields=["name"], name="institution_name_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdentifierScheme(models.TextChoices):
+    WIKIDATA = "wikidata", _("Wikidata QID")
+    LEI = "lei", _("Legal Entity Identifier (LEI)")
+    ROR = "ror", _("Research Organization Registry (ROR)")
+    ISNI = "isni", _("ISNI")
+    VIAF = "viaf", _("VIAF")
+
+
+class InstitutionIdentifier(models.Model):
+    """An identifier of an institution in another register (Wikidata, LEI…)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="identifiers",
+        help_text=_("The institution identified."),
+    )
+    scheme = models.CharField(
+        max_length=10, choices=IdentifierScheme.choices, help_text=_("The register.")
+    )
+    identifier = models.CharField(
+        max_length=100, help_text=_("The identifier in that register, e.g. 'Q333497'.")
+    )
+
+    class Meta:
+        ordering = ["scheme"]
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        constraints = [
+            # One register entry names one institution: a clash means a duplicate to merge.
+            models.UniqueConstraint(
+                fields=["scheme", "identifier"], name="identifier_unique_in_scheme"
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "scheme"], name="identifier_one_per_scheme"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(scheme=IdentifierScheme.WIKIDATA)
+                | models.Q(identifier__regex=r"^Q[1-9][0-9]*$"),
+                name="identifier_wikidata_format",
+                violation_error_message=_("A Wikidata QID looks like Q123."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scheme__in=IdentifierScheme.values),
+                name="identifier_scheme_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()}: {self.identifier}"

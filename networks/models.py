@@ -1,0 +1,845 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution, Jurisdiction
+from sources.models import SourcedModel, http_url_constraint
+from sources.partial_dates import (
+    DatePrecision,
+    format_partial_date,
+    partial_date_constraint,
+    precision_field,
+    truncate,
+)
+
+
+class Dimension(models.TextChoices):
+    HORIZONTAL = "horizontal", _("Horizontal")
+    VERTICAL = "vertical", _("Vertical")
+
+
+class Function(models.TextChoices):
+    INFORMATION = "information", _("Information")
+    ENFORCEMENT = "enforcement", _("Enforcement")
+    HARMONISATION = "harmonisation", _("Harmonisation")
+    TECHNICAL_ASSISTANCE = "technical_assistance", _("Technical assistance")
+
+
+class Reach(models.TextChoices):
+    BILATERAL = "bilateral", _("Bilateral")
+    PLURILATERAL = "plurilateral", _("Plurilateral")
+    REGIONAL = "regional", _("Regional")
+    GLOBAL = "global", _("Global")
+
+
+class Sector(models.TextChoices):
+    FINANCE = "finance", _("Finance")
+    COMPETITION = "competition", _("Competition")
+    ENVIRONMENT = "environment", _("Environment")
+    TRADE = "trade", _("Trade")
+    COURTS = "courts", _("Courts")
+    LEGISLATURES = "legislatures", _("Legislatures")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    DATA_PROTECTION = "data_protection", _("Data protection")
+    TELECOMMUNICATIONS = "telecommunications", _("Telecommunications")
+    TAX = "tax", _("Tax")
+    HEALTH = "health", _("Health")
+    ENERGY = "energy", _("Energy")
+    TRANSPORT = "transport", _("Transport")
+    HUMAN_RIGHTS = "human_rights", _("Human rights")
+    OTHER = "other", _("Other")
+
+
+class Origin(models.TextChoices):
+    INTERNATIONAL_ORGANISATION = (
+        "international_organisation",
+        _("Inside an international organisation"),
+    )
+    EXECUTIVE_AGREEMENT = "executive_agreement", _("Executive agreement")
+    # Vertical networks such as the ECJ with national courts rest on a treaty.
+    TREATY = "treaty", _("Treaty or supranational law")
+    SPONTANEOUS = "spontaneous", _("Spontaneous")
+
+
+class DecisionRule(models.TextChoices):
+    CONSENSUS = "consensus", _("Consensus")
+    UNANIMITY = "unanimity", _("Unanimity")
+    MAJORITY = "majority", _("Majority vote")
+    QUALIFIED_MAJORITY = "qualified_majority", _("Qualified or weighted majority")
+
+
+class NetworkQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None) -> "NetworkQuerySet":
+        """Networks not dissolved on the date (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(dissolved_on__isnull=True) | models.Q(dissolved_on__gt=on))
+
+    def with_function(self, function: str) -> "NetworkQuerySet":
+        return self.filter(**{f"function_{function}": True})
+
+    def with_member_counts(self, on: datetime.date | None = None) -> "NetworkQuerySet":
+        """Annotate `member_count`: members (any role) on the date, today by default."""
+        return self.annotate(
+            member_count=models.Count(
+                "memberships",
+                filter=Membership.as_of_q(on or timezone.localdate(), prefix="memberships__"),
+                distinct=True,
+            )
+        )
+
+
+class Network(SourcedModel):
+    """A pattern of regular, purposive relations among like government units across borders."""
+
+    name = models.CharField(
+        max_length=300, help_text=_("Full name, e.g. 'Basel Committee on Banking Supervision'.")
+    )
+    acronym = models.CharField(max_length=40, blank=True, help_text=_("E.g. 'BCBS'."))
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
+    description = models.TextField(blank=True, help_text=_("What the network does, in brief."))
+    website = models.URLField(max_length=500, blank=True, help_text=_("Its own official website."))
+    wikidata_id = models.CharField(
+        max_length=20, blank=True, help_text=_("Wikidata QID, e.g. 'Q810955'.")
+    )
+    founded_on = models.DateField(null=True, blank=True, help_text=_("When it was established."))
+    founded_on_precision = precision_field("founded_on")
+    dissolved_on = models.DateField(
+        null=True, blank=True, help_text=_("When it ended or was replaced (empty while active).")
+    )
+    dissolved_on_precision = precision_field("dissolved_on")
+
+    # The typology (Slaughter, A New World Order, 2004).
+    dimension = models.CharField(
+        max_length=10,
+        choices=Dimension.choices,
+        help_text=_(
+            "Horizontal: counterparts across borders. Vertical: national officials with "
+            "their supranational counterpart."
+        ),
+    )
+    function_information = models.BooleanField(
+        default=False,
+        help_text=_("Exchanges information and best practice."),
+    )
+    function_enforcement = models.BooleanField(
+        default=False,
+        help_text=_("Cooperates to enforce national law across borders."),
+    )
+    function_harmonisation = models.BooleanField(
+        default=False,
+        help_text=_("Brings rules to a common standard."),
+    )
+    function_technical_assistance = models.BooleanField(
+        default=False,
+        help_text=_("Trains or assists other members' officials."),
+    )
+    reach = models.CharField(
+        max_length=12, choices=Reach.choices, help_text=_("How far its membership extends.")
+    )
+    sector = models.CharField(
+        max_length=20, choices=Sector.choices, help_text=_("Broad policy sector.")
+    )
+    issue_area = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Narrower issue area, e.g. 'banking supervision'."),
+    )
+    origin = models.CharField(
+        max_length=30,
+        choices=Origin.choices,
+        help_text=_("How it came about and how formal it is."),
+    )
+    host = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_networks",
+        help_text=_("The organisation that houses it, e.g. the BIS for the Basel Committee."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The network it is part of (for working groups and regional bodies)."),
+    )
+
+    # The accountability card.
+    legal_basis = models.TextField(
+        blank=True, help_text=_("The instrument it rests on: charter, treaty article, MoU.")
+    )
+    decision_rule = models.CharField(
+        max_length=20,
+        choices=DecisionRule.choices,
+        blank=True,
+        help_text=_("How it takes decisions (empty when not stated)."),
+    )
+    membership_criteria = models.TextField(
+        blank=True, help_text=_("Who may join, and how, as the network states it.")
+    )
+    publishes_meeting_records = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=_("Whether it publishes records of its meetings (empty when unknown)."),
+    )
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(dimension__in=Dimension.values), name="network_dimension_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reach__in=Reach.values), name="network_reach_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sector__in=Sector.values), name="network_sector_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(origin__in=Origin.values), name="network_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision_rule="")
+                | models.Q(decision_rule__in=DecisionRule.values),
+                name="network_decision_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dissolved_on__isnull=True)
+                | models.Q(founded_on__isnull=True)
+                | models.Q(dissolved_on__gte=models.F("founded_on")),
+                name="network_dissolved_after_founded",
+                violation_error_message=_("A network cannot end before it is founded."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(wikidata_id="") | models.Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="network_wikidata_format",
+                violation_error_message=_("A Wikidata QID looks like Q123."),
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~models.Q(wikidata_id=""),
+                name="network_wikidata_unique",
+            ),
+            partial_date_constraint("founded_on", "network_founded_precision"),
+            partial_date_constraint("dissolved_on", "network_dissolved_precision"),
+            http_url_constraint("website", "network_website_http"),
+        ]
+        indexes = [
+            # Typology facets on the networks list and API.
+            models.Index(fields=["dimension"], name="network_dimension_idx"),
+            models.Index(fields=["sector"], name="network_sector_idx"),
+            models.Index(fields=["reach"], name="network_reach_idx"),
+            models.Index(fields=["origin"], name="network_origin_idx"),
+            # "Recently changed" lists.
+            models.Index(fields=["-updated_at"], name="network_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:network-detail", kwargs={"slug": self.slug})
+
+    @property
+    def functions(self) -> list[str]:
+        """The network's functions as a list of `Function` values."""
+        return [f for f in Function.values if getattr(self, f"function_{f}")]
+
+    @property
+    def founded_display(self) -> str:
+        return format_partial_date(self.founded_on, self.founded_on_precision)
+
+    @property
+    def dissolved_display(self) -> str:
+        return format_partial_date(self.dissolved_on, self.dissolved_on_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        seen = {self.pk}
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("A network cannot be part of itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    ASSOCIATE = "associate", _("Associate member")
+    AFFILIATE = "affiliate", _("Affiliate member")
+    OBSERVER = "observer", _("Observer")
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+class EndReason(models.TextChoices):
+    WITHDRAWN = "withdrawn", _("Withdrew")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPELLED = "expelled", _("Expelled")
+    TERM_ENDED = "term_ended", _("Term ended")
+    SUCCEEDED = "succeeded", _("Succeeded by another institution")
+    DISSOLVED = "dissolved", _("Member or network dissolved")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def as_of(self, on: datetime.date) -> "MembershipQuerySet":
+        """Memberships held on the date. See `Membership.as_of_q` for imprecise dates."""
+        return self.filter(Membership.as_of_q(on))
+
+    def current(self) -> "MembershipQuerySet":
+        """Memberships held today."""
+        return self.as_of(timezone.localdate())
+
+    def ended(self) -> "MembershipQuerySet":
+        """Memberships that have ended (former members)."""
+        return self.exclude(self.model.as_of_q(timezone.localdate())).filter(end_date__isnull=False)
+
+
+class Membership(SourcedModel):
+    """A member's place in a network over time: an institution, or another network."""
+
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text=_("The network."),
+    )
+    member_institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text=_("The member, when it is an institution."),
+    )
+    member_network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships_as_member",
+        help_text=_("The member, when it is another network (IOSCO in the FSB)."),
+    )
+    role = models.CharField(
+        max_length=12,
+        choices=Role.choices,
+        default=Role.MEMBER,
+        help_text=_("The member's standing in the network."),
+    )
+    label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The network's own wording, e.g. 'ordinary member' or 'Board member'."),
+    )
+    start_date = models.DateField(
+        null=True, blank=True, help_text=_("When the membership began (empty when unknown).")
+    )
+    start_date_precision = precision_field("start_date")
+    end_date = models.DateField(
+        null=True, blank=True, help_text=_("When it ended (empty while it lasts).")
+    )
+    end_date_precision = precision_field("end_date")
+    end_reason = models.CharField(
+        max_length=12,
+        choices=EndReason.choices,
+        blank=True,
+        help_text=_("Why it ended, when known."),
+    )
+    last_verified_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("When a curator last checked it against a source."),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["network", "role", "start_date"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member_institution__isnull=False, member_network__isnull=True)
+                | models.Q(member_institution__isnull=True, member_network__isnull=False),
+                name="membership_exactly_one_member",
+                violation_error_message=_(
+                    "A membership has exactly one member: an institution or a network, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member_network__isnull=True)
+                | ~models.Q(member_network=models.F("network")),
+                name="membership_not_own_member",
+                violation_error_message=_("A network cannot be a member of itself."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_reason="") | models.Q(end_date__isnull=False),
+                name="membership_end_reason_needs_end",
+                violation_error_message=_("Give an end date with the reason it ended."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+            partial_date_constraint("start_date", "membership_start_precision"),
+            partial_date_constraint("end_date", "membership_end_precision"),
+            # No two open-ended memberships of the same member in the same role...
+            models.UniqueConstraint(
+                fields=["network", "member_institution", "role"],
+                condition=models.Q(end_date__isnull=True, member_institution__isnull=False),
+                name="membership_one_open_institution",
+                violation_error_message=_(
+                    "This institution already holds this role in this network."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["network", "member_network", "role"],
+                condition=models.Q(end_date__isnull=True, member_network__isnull=False),
+                name="membership_one_open_network",
+                violation_error_message=_("This network already holds this role in this network."),
+            ),
+            # ...and no two that start on the same day.
+            models.UniqueConstraint(
+                fields=["network", "member_institution", "role", "start_date"],
+                condition=models.Q(member_institution__isnull=False),
+                name="membership_unique_institution_start",
+                violation_error_message=_(
+                    "This institution already has this role in this network from that date."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["network", "member_network", "role", "start_date"],
+                condition=models.Q(member_network__isnull=False),
+                name="membership_unique_network_start",
+                violation_error_message=_(
+                    "This network already has this role in this network from that date."
+                ),
+            ),
+        ]
+        indexes = [
+            # as_of(): members of one network on a date.
+            models.Index(
+                fields=["network", "start_date", "end_date"], name="membership_period_idx"
+            ),
+            # ?role= filter.
+            models.Index(fields=["role"], name="membership_role_idx"),
+            # Curators' "not verified in 12 months" list.
+            models.Index(fields=["last_verified_on"], name="membership_verified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(member)s in %(network)s (%(role)s)") % {
+            "member": self.member,
+            "network": self.network,
+            "role": self.get_role_display(),
+        }
+
+    def get_absolute_url(self) -> str:
+        return self.network.get_absolute_url()
+
+    @property
+    def member(self) -> Institution | Network | None:
+        return self.member_institution or self.member_network
+
+    @property
+    def start_display(self) -> str:
+        return format_partial_date(self.start_date, self.start_date_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_partial_date(self.end_date, self.end_date_precision)
+
+    @staticmethod
+    def as_of_q(on: datetime.date, prefix: str = "") -> models.Q:
+        """Held on `on`: started on or before it and not ended before it.
+
+        A date known only to the year (or month) covers that whole period: a member
+        since "2009" counts from 1 January 2009, one that left in "2012" counts until
+        31 December 2012. An unknown start counts as "since before our records".
+        """
+        p = prefix
+        started = models.Q(**{f"{p}start_date__isnull": True}) | models.Q(
+            **{f"{p}start_date__lte": on}
+        )
+        not_ended = models.Q(**{f"{p}end_date__isnull": True})
+        for precision in DatePrecision.values:
+            not_ended |= models.Q(
+                **{
+                    f"{p}end_date_precision": precision,
+                    f"{p}end_date__gte": truncate(on, precision),
+                }
+            )
+        return started & not_ended
+
+    def clean(self) -> None:
+        super().clean()
+        if self.member_network_id and self.member_network_id == self.network_id:
+            raise ValidationError({"member_network": _("A network cannot be a member of itself.")})
+        self._check_overlap()
+
+    def _check_overlap(self) -> None:
+        """Two periods of the same member in the same role may not overlap."""
+        if not self.network_id or not (self.member_institution_id or self.member_network_id):
+            return
+        others = Membership.objects.filter(
+            network_id=self.network_id,
+            member_institution_id=self.member_institution_id,
+            member_network_id=self.member_network_id,
+            role=self.role,
+        ).exclude(pk=self.pk)
+        start, end = self.start_date, self.end_date
+        for other in others:
+            if (other.end_date is None or start is None or other.end_date >= start) and (
+                end is None or other.start_date is None or end >= other.start_date
+            ):
+                raise ValidationError(
+                    _("This period overlaps another membership of %(member)s in this role.")
+                    % {"member": self.member}
+                )
+
+
+class MemorandumKind(models.TextChoices):
+    BILATERAL = "bilateral", _("Bilateral")
+    MULTILATERAL = "multilateral", _("Multilateral")
+
+
+class Memorandum(SourcedModel):
+    """A memorandum of understanding: a written, non-treaty arrangement between institutions."""
+
+    title = models.CharField(max_length=400, help_text=_("Title as signed."))
+    short_title = models.CharField(
+        max_length=100, blank=True, help_text=_("Usual short name, e.g. 'IOSCO MMoU'.")
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
+    kind = models.CharField(
+        max_length=12,
+        choices=MemorandumKind.choices,
+        help_text=_("Bilateral (two signatories) or multilateral."),
+    )
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memoranda",
+        help_text=_("The network that administers it, if any (IOSCO for its MMoU)."),
+    )
+    sector = models.CharField(
+        max_length=20, choices=Sector.choices, help_text=_("Broad policy sector.")
+    )
+    subject = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("What it covers, e.g. 'enforcement cooperation and information exchange'."),
+    )
+    signed_on = models.DateField(null=True, blank=True, help_text=_("When it was first signed."))
+    signed_on_precision = precision_field("signed_on")
+    effective_on = models.DateField(
+        null=True, blank=True, help_text=_("When it took effect, if different.")
+    )
+    terminated_on = models.DateField(
+        null=True, blank=True, help_text=_("When it ended (empty while in force).")
+    )
+    document_url = models.URLField(max_length=1000, blank=True, help_text=_("The published text."))
+    description = models.TextField(blank=True, help_text=_("A short neutral description."))
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("memorandum of understanding")
+        verbose_name_plural = _("memoranda of understanding")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MemorandumKind.values), name="memorandum_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sector__in=Sector.values), name="memorandum_sector_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(terminated_on__isnull=True)
+                | models.Q(signed_on__isnull=True)
+                | models.Q(terminated_on__gte=models.F("signed_on")),
+                name="memorandum_terminated_after_signed",
+                violation_error_message=_("A memorandum cannot end before it is signed."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_on__isnull=True)
+                | models.Q(signed_on__isnull=True)
+                | models.Q(effective_on__gte=models.F("signed_on")),
+                name="memorandum_effective_after_signed",
+                violation_error_message=_("A memorandum cannot take effect before it is signed."),
+            ),
+            partial_date_constraint("signed_on", "memorandum_signed_precision"),
+            http_url_constraint("document_url", "memorandum_document_http"),
+        ]
+        indexes = [
+            models.Index(fields=["kind"], name="memorandum_kind_idx"),
+            models.Index(fields=["sector"], name="memorandum_sector_idx"),
+            models.Index(fields=["signed_on"], name="memorandum_signed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_title or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:memorandum-detail", kwargs={"slug": self.slug})
+
+    @property
+    def signed_display(self) -> str:
+        return format_partial_date(self.signed_on, self.signed_on_precision)
+
+
+class SignatoryQuerySet(models.QuerySet):
+    def current(self) -> "SignatoryQuerySet":
+        """Signatories that have not withdrawn."""
+        today = timezone.localdate()
+        return self.filter(models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=today))
+
+
+class Signatory(SourcedModel):
+    """An institution that signed a memorandum, with its date and tier."""
+
+    memorandum = models.ForeignKey(
+        Memorandum,
+        on_delete=models.CASCADE,
+        related_name="signatories",
+        help_text=_("The memorandum signed."),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        help_text=_("The signing institution."),
+    )
+    signed_on = models.DateField(
+        null=True, blank=True, help_text=_("When this institution signed (empty when unknown).")
+    )
+    signed_on_precision = precision_field("signed_on")
+    tier = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Tier or status as the memorandum names it, e.g. 'Appendix A' (full signatory "
+            "of the IOSCO MMoU) or 'Appendix B' (committed to become one)."
+        ),
+    )
+    withdrawn_on = models.DateField(
+        null=True, blank=True, help_text=_("When it withdrew (empty while it is a party).")
+    )
+
+    objects = SignatoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["memorandum", "signed_on"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["memorandum", "institution"],
+                name="signatory_unique",
+                violation_error_message=_("This institution already signed this memorandum."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True)
+                | models.Q(signed_on__isnull=True)
+                | models.Q(withdrawn_on__gte=models.F("signed_on")),
+                name="signatory_withdrawn_after_signed",
+                violation_error_message=_("A signatory cannot withdraw before it signs."),
+            ),
+            partial_date_constraint("signed_on", "signatory_signed_precision"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(institution)s, signatory of %(memorandum)s") % {
+            "institution": self.institution,
+            "memorandum": self.memorandum,
+        }
+
+    def get_absolute_url(self) -> str:
+        return self.memorandum.get_absolute_url()
+
+    @property
+    def signed_display(self) -> str:
+        return format_partial_date(self.signed_on, self.signed_on_precision)
+
+
+class MeetingKind(models.TextChoices):
+    PLENARY = "plenary", _("Plenary")
+    ANNUAL_MEETING = "annual_meeting", _("Annual meeting")
+    CONFERENCE = "conference", _("Conference")
+    MINISTERIAL = "ministerial", _("Ministerial meeting")
+    SUMMIT = "summit", _("Summit")
+    BOARD = "board", _("Board meeting")
+    WORKING_GROUP = "working_group", _("Working group")
+    OTHER = "other", _("Other")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self) -> "MeetingQuerySet":
+        return self.filter(end_date__gte=timezone.localdate()).order_by("start_date")
+
+    def past(self) -> "MeetingQuerySet":
+        return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date")
+
+
+class Meeting(SourcedModel):
+    """A gathering of a network: plenary, annual conference, working group, summit."""
+
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text=_("The network that met."),
+    )
+    title = models.CharField(max_length=300, help_text=_("E.g. 'FATF Plenary, October 2024'."))
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
+    kind = models.CharField(
+        max_length=15, choices=MeetingKind.choices, help_text=_("What sort of meeting.")
+    )
+    start_date = models.DateField(help_text=_("First day."))
+    end_date = models.DateField(help_text=_("Last day (the first day for one-day meetings)."))
+    city = models.CharField(max_length=100, blank=True, help_text=_("Where it took place."))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text=_("The jurisdiction it took place in (empty for virtual meetings)."),
+    )
+    host = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        help_text=_("The institution that hosted it."),
+    )
+    records_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        help_text=_("Published records (minutes, communiqué, summary), if any."),
+    )
+    description = models.TextField(blank=True, help_text=_("A short neutral description."))
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="meeting_end_after_start",
+                violation_error_message=_("A meeting cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MeetingKind.values), name="meeting_kind_valid"
+            ),
+            http_url_constraint("records_url", "meeting_records_http"),
+        ]
+        indexes = [
+            # A network's meetings by date, and the upcoming calendar.
+            models.Index(fields=["network", "start_date"], name="meeting_network_date_idx"),
+            models.Index(fields=["end_date"], name="meeting_end_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:meeting-detail", kwargs={"slug": self.slug})
+
+
+class ParticipantRole(models.TextChoices):
+    HOST = "host", _("Host")
+    CHAIR = "chair", _("Chair")
+    PARTICIPANT = "participant", _("Participant")
+    OBSERVER = "observer", _("Observer")
+    GUEST = "guest", _("Guest")
+
+
+class MeetingParticipant(models.Model):
+    """An institution that took part in a meeting, and in what role."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        help_text=_("The meeting."),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="meeting_participations",
+        help_text=_("The participating institution."),
+    )
+    role = models.CharField(
+        max_length=12,
+        choices=ParticipantRole.choices,
+        default=ParticipantRole.PARTICIPANT,
+        help_text=_("Its role at the meeting."),
+    )
+
+    class Meta:
+        ordering = ["meeting", "role"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "institution"],
+                name="participant_unique",
+                violation_error_message=_("This institution is already listed for this meeting."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=ParticipantRole.values),
+                name="participant_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} ({self.get_role_display()})"
+
+
+class OutcomeDocument(models.Model):
+    """A document a meeting produced: communiqué, statement, standard."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="outcome_documents",
+        help_text=_("The meeting that produced it."),
+    )
+    title = models.CharField(max_length=300, help_text=_("Title as published."))
+    url = models.URLField(max_length=1000, help_text=_("Where it is published."))
+    published_on = models.DateField(null=True, blank=True, help_text=_("Publication date."))
+
+    class Meta:
+        ordering = ["meeting", "title"]
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
+        constraints = [
+            http_url_constraint("url", "outcome_document_url_http", optional=False),
+            models.UniqueConstraint(fields=["meeting", "url"], name="outcome_document_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

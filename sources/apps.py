@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SourcesConfig(AppConfig):
+    """Citations: the documents every stored fact comes from."""
+
+    name = "sources"
+    verbose_name = _("Sources")

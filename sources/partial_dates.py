@@ -1,0 +1,82 @@
+"""Dates known only to the year or month.
+
+Many facts are known only as "joined in 2009". We store such a date as the first
+day of its period together with its precision, and never display or export it as
+"1 January 2009". Stored values must sit on the first day of their period; a check
+constraint enforces it (`partial_date_constraint`).
+"""
+
+import datetime
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def precision_field(date_field: str) -> models.CharField:
+    """The companion field saying how precisely `date_field` is known."""
+    return models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "How precisely %(field)s is known: a year-only date is stored as 1 January "
+            "of that year and shown as the year alone."
+        )
+        % {"field": date_field.replace("_", " ")},
+    )
+
+
+def partial_date_constraint(date_field: str, name: str) -> models.CheckConstraint:
+    """A year-precision date must be 1 January, a month-precision date the 1st."""
+    precision = f"{date_field}_precision"
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{date_field}__isnull": True})
+        | models.Q(**{precision: DatePrecision.DAY})
+        | models.Q(**{precision: DatePrecision.MONTH, f"{date_field}__day": 1})
+        | models.Q(
+            **{precision: DatePrecision.YEAR, f"{date_field}__month": 1, f"{date_field}__day": 1}
+        ),
+        name=name,
+        violation_error_message=_(
+            "A date known only to the month or year must be stored as the first day of "
+            "that month or year."
+        ),
+    )
+
+
+def truncate(value: datetime.date, precision: str) -> datetime.date:
+    """The first day of the period of `value` at `precision`."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    """Human form: '2009', 'March 2009' or '17 March 2009'; empty when unknown."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def iso_partial_date(value: datetime.date | None, precision: str) -> str | None:
+    """Machine form (ISO 8601 reduced precision): '2009', '2009-03' or '2009-03-17'."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
