@@ -1,0 +1,91 @@
+# Lattice developer commands. A fresh machine needs only Python 3.11 and make:
+#   make run    create .venv from uv.lock, migrate, load the demo data, serve on :8000
+#   make test   run the test suite (extra pytest arguments: make test ARGS="-k membership")
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+UV_VERSION := 0.13.9
+# Touched after a successful `uv sync`; older than uv.lock or pyproject.toml means re-sync.
+STAMP := .make-install
+UV_ENV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never
+# Throwaway values so that `check --deploy` can import production settings.
+DEPLOY_CHECK_ENV := DJANGO_ENV=production \
+	SECRET_KEY=deploy-check-only-throwaway-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	ALLOWED_HOSTS=lattice.example.org
+ARGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help install run test lint format migrations-check deploy-check compose-check ci clean
+
+help:
+	@echo "make run               install, migrate, load demo data, serve on http://127.0.0.1:8000/"
+	@echo "make test [ARGS=...]   run the tests with pytest"
+	@echo "make install           create .venv from uv.lock (re-syncs when uv.lock changes)"
+	@echo "make lint              ruff check and ruff format --check"
+	@echo "make format            fix what ruff can fix, then format"
+	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make deploy-check      Django's deployment checks on production settings"
+	@echo "make compose-check     validate docker-compose.yml against the compose spec"
+	@echo "make ci                everything CI runs (.ci/run)"
+	@echo "make clean             remove .venv, caches and collected static files (keeps db.sqlite3)"
+
+install: $(STAMP)
+
+# The virtual environment itself, made with Python 3.11 (python3.11, else python3).
+$(VENV)/pyvenv.cfg:
+	@py="$$(command -v python3.11 || command -v python3 || true)"; \
+	if [ -z "$$py" ]; then \
+		echo "error: Lattice needs Python 3.11, but neither python3.11 nor python3 is on PATH." >&2; \
+		exit 1; \
+	fi; \
+	if ! "$$py" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+		echo "error: $$py is Python $$("$$py" -c 'import platform; print(platform.python_version())'), but Lattice needs Python 3.11." >&2; \
+		exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv $(VENV) || { rm -f $@; echo "error: '$$py -m venv' failed (on Debian/Ubuntu: apt-get install python3.11-venv)." >&2; exit 1; }
+
+$(STAMP): $(VENV)/pyvenv.cfg pyproject.toml uv.lock
+	@$(BIN)/uv --version 2>/dev/null | grep -q '^uv $(UV_VERSION)' || \
+		$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(UV_ENV) $(BIN)/uv sync --frozen
+	@touch $@
+
+run: install
+	$(PY) manage.py migrate --noinput
+	@if $(PY) manage.py help load_directory >/dev/null 2>&1; then \
+		echo "$(PY) manage.py load_directory"; \
+		$(PY) manage.py load_directory; \
+	else \
+		echo "(no load_directory command yet: starting without demo data)"; \
+	fi
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest $(ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: install
+	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+compose-check: install
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) .make-* .pytest_cache .ruff_cache staticfiles
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
