@@ -1,0 +1,413 @@
+"""FilterSets for networks and what hangs off them, shared by the HTML lists and the API.
+
+Relationship questions are first-class filters: the members of a network on a date
+(`MembershipFilterSet` with `network` and `as_of`), an institution's networks
+(`NetworkFilterSet.member`), networks two institutions share (`member=a,b`), memoranda
+between two institutions (`MemorandumFilterSet.signatory=a,b`).
+"""
+
+import datetime
+
+import django_filters
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from institutions.filters import InstitutionBaseFilterSet, search_filter
+from institutions.models import Branch, Institution, Jurisdiction
+from institutions.regions import Region
+
+from .models import (
+    Dimension,
+    Function,
+    Meeting,
+    MeetingKind,
+    Membership,
+    Memorandum,
+    MemorandumKind,
+    Network,
+    Origin,
+    Reach,
+    Role,
+    Sector,
+)
+
+
+class SlugListFilter(django_filters.BaseCSVFilter, django_filters.CharFilter):
+    """Comma-separated slugs."""
+
+
+def as_of_filter(subject: str):
+    return django_filters.DateFilter(
+        method="filter_as_of",
+        label=_("As of"),
+        help_text=_("Date (YYYY-MM-DD) on which %(subject)s are counted; today by default.")
+        % {"subject": subject},
+    )
+
+
+class AsOfMixin:
+    """Filters that ask about memberships read the `as_of` date (default today)."""
+
+    def filter_as_of(self, queryset, name, value):
+        # Applied by the filters that use it; on its own it changes nothing.
+        return queryset
+
+    @property
+    def on(self) -> datetime.date:
+        return self.form.cleaned_data.get("as_of") or timezone.localdate()
+
+    def held(self, **kwargs) -> models.QuerySet:
+        return Membership.objects.filter(Membership.as_of_q(self.on), **kwargs)
+
+
+class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
+    """Networks by typology, by who their members are, and by status."""
+
+    search = search_filter(["name", "acronym", "description", "issue_area"])
+    dimension = django_filters.MultipleChoiceFilter(choices=Dimension.choices, label=_("Dimension"))
+    function = django_filters.MultipleChoiceFilter(
+        choices=Function.choices, method="filter_function", label=_("Function")
+    )
+    reach = django_filters.MultipleChoiceFilter(choices=Reach.choices, label=_("Reach"))
+    sector = django_filters.MultipleChoiceFilter(choices=Sector.choices, label=_("Sector"))
+    origin = django_filters.MultipleChoiceFilter(choices=Origin.choices, label=_("Origin"))
+    branch = django_filters.MultipleChoiceFilter(
+        choices=Branch.choices,
+        method="filter_branch",
+        label=_("Members' branch"),
+        help_text=_("Networks with at least one member of this branch (on `as_of`)."),
+    )
+    region = django_filters.MultipleChoiceFilter(
+        choices=Region.choices,
+        method="filter_region",
+        label=_("Members' region"),
+        help_text=_("Networks with at least one member in this UN region (on `as_of`)."),
+    )
+    member = SlugListFilter(
+        method="filter_member",
+        label=_("Members"),
+        help_text=_(
+            "Institution slugs, comma-separated: networks that all of them belong to (on "
+            "`as_of`). One slug gives an institution's networks; two, the networks they share."
+        ),
+    )
+    active = django_filters.BooleanFilter(
+        method="filter_active", label=_("Active"), help_text=_("Not dissolved (true) or dissolved.")
+    )
+    host = django_filters.CharFilter(
+        field_name="host__slug", label=_("Host"), help_text=_("Slug of the host organisation.")
+    )
+    parent = django_filters.CharFilter(
+        field_name="parent__slug", label=_("Part of"), help_text=_("Slug of the parent network.")
+    )
+    founded_after = django_filters.DateFilter(
+        field_name="founded_on", lookup_expr="gte", label=_("Founded on or after")
+    )
+    founded_before = django_filters.DateFilter(
+        field_name="founded_on", lookup_expr="lte", label=_("Founded on or before")
+    )
+    as_of = as_of_filter(_("members"))
+    ordering = django_filters.OrderingFilter(
+        fields=[
+            ("name", "name"),
+            ("acronym", "acronym"),
+            ("founded_on", "founded"),
+            ("updated_at", "updated_at"),
+        ],
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Network
+        fields = [
+            "search",
+            "dimension",
+            "function",
+            "reach",
+            "sector",
+            "origin",
+            "branch",
+            "region",
+            "member",
+            "active",
+            "host",
+            "parent",
+            "founded_after",
+            "founded_before",
+            "as_of",
+        ]
+
+    def filter_function(self, queryset, name, values):
+        condition = models.Q()
+        for function in values:
+            condition |= models.Q(**{f"function_{function}": True})
+        return queryset.filter(condition)
+
+    def filter_branch(self, queryset, name, values):
+        held = self.held(network=models.OuterRef("pk"), member_institution__branch__in=values)
+        return queryset.filter(models.Exists(held))
+
+    def filter_region(self, queryset, name, values):
+        held = self.held(
+            network=models.OuterRef("pk"), member_institution__jurisdiction__region__in=values
+        )
+        return queryset.filter(models.Exists(held))
+
+    def filter_member(self, queryset, name, slugs):
+        for slug in slugs:
+            held = self.held(network=models.OuterRef("pk"), member_institution__slug=slug)
+            queryset = queryset.filter(models.Exists(held))
+        return queryset
+
+    def filter_active(self, queryset, name, value):
+        active = models.Q(dissolved_on__isnull=True) | models.Q(
+            dissolved_on__gt=timezone.localdate()
+        )
+        return queryset.filter(active) if value else queryset.exclude(active)
+
+
+class InstitutionFilterSet(AsOfMixin, InstitutionBaseFilterSet):
+    """Institutions, also by the network they belong to on a date."""
+
+    network = django_filters.CharFilter(
+        method="filter_network",
+        label=_("Member of"),
+        help_text=_("Network slug: institutions that are its members (on `as_of`)."),
+    )
+    as_of = as_of_filter(_("memberships"))
+
+    class Meta(InstitutionBaseFilterSet.Meta):
+        fields = [*InstitutionBaseFilterSet.Meta.fields, "network", "as_of"]
+
+    def filter_network(self, queryset, name, value):
+        held = self.held(network__slug=value, member_institution=models.OuterRef("pk"))
+        return queryset.filter(models.Exists(held))
+
+
+class MembershipFilterSet(django_filters.FilterSet):
+    """Memberships: who belonged to which network, in what role, when."""
+
+    network = django_filters.ModelChoiceFilter(
+        queryset=Network.objects.all(),
+        to_field_name="slug",
+        label=_("Network"),
+        help_text=_("Network slug."),
+    )
+    institution = django_filters.ModelChoiceFilter(
+        field_name="member_institution",
+        queryset=Institution.objects.all(),
+        to_field_name="slug",
+        label=_("Member institution"),
+        help_text=_("Institution slug."),
+    )
+    member_network = django_filters.ModelChoiceFilter(
+        queryset=Network.objects.all(),
+        to_field_name="slug",
+        label=_("Member network"),
+        help_text=_("Slug of a network that is itself a member."),
+    )
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices, label=_("Role"))
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        label=_("As of"),
+        help_text=_("Memberships held on this date (YYYY-MM-DD)."),
+    )
+    current = django_filters.BooleanFilter(
+        method="filter_current",
+        label=_("Current"),
+        help_text=_("Held today (true) or not held today (false)."),
+    )
+    jurisdiction = django_filters.ModelChoiceFilter(
+        field_name="member_institution__jurisdiction",
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        label=_("Member's jurisdiction"),
+        help_text=_("Code, e.g. DE."),
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="member_institution__jurisdiction__region",
+        choices=Region.choices,
+        label=_("Member's region"),
+    )
+    branch = django_filters.MultipleChoiceFilter(
+        field_name="member_institution__branch",
+        choices=Branch.choices,
+        label=_("Member's branch"),
+    )
+    started_after = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="gte", label=_("Started on or after")
+    )
+    started_before = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", label=_("Started on or before")
+    )
+    ended_after = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="gte", label=_("Ended on or after")
+    )
+    ended_before = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="lte", label=_("Ended on or before")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[
+            ("start_date", "start"),
+            ("end_date", "end"),
+            ("role", "role"),
+            ("updated_at", "updated_at"),
+        ],
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Membership
+        fields = [
+            "network",
+            "institution",
+            "member_network",
+            "role",
+            "as_of",
+            "current",
+            "jurisdiction",
+            "region",
+            "branch",
+            "started_after",
+            "started_before",
+            "ended_after",
+            "ended_before",
+        ]
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.as_of(value)
+
+    def filter_current(self, queryset, name, value):
+        held_today = Membership.as_of_q(timezone.localdate())
+        return queryset.filter(held_today) if value else queryset.exclude(held_today)
+
+
+class MemorandumFilterSet(django_filters.FilterSet):
+    """Memoranda of understanding, by kind, sector and who signed them."""
+
+    search = search_filter(["title", "short_title", "subject"])
+    kind = django_filters.ChoiceFilter(choices=MemorandumKind.choices, label=_("Kind"))
+    sector = django_filters.MultipleChoiceFilter(choices=Sector.choices, label=_("Sector"))
+    network = django_filters.CharFilter(
+        field_name="network__slug", label=_("Administered by"), help_text=_("Network slug.")
+    )
+    signatory = SlugListFilter(
+        method="filter_signatory",
+        label=_("Signatories"),
+        help_text=_(
+            "Institution slugs, comma-separated: memoranda signed by all of them (two slugs: "
+            "memoranda between two institutions)."
+        ),
+    )
+    signed_after = django_filters.DateFilter(
+        field_name="signed_on", lookup_expr="gte", label=_("Signed on or after")
+    )
+    signed_before = django_filters.DateFilter(
+        field_name="signed_on", lookup_expr="lte", label=_("Signed on or before")
+    )
+    in_force = django_filters.BooleanFilter(
+        method="filter_in_force",
+        label=_("In force"),
+        help_text=_("Not terminated (true) or terminated (false)."),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[("title", "title"), ("signed_on", "signed"), ("updated_at", "updated_at")],
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Memorandum
+        fields = [
+            "search",
+            "kind",
+            "sector",
+            "network",
+            "signatory",
+            "signed_after",
+            "signed_before",
+            "in_force",
+        ]
+
+    def filter_signatory(self, queryset, name, slugs):
+        from .models import Signatory
+
+        for slug in slugs:
+            signed = Signatory.objects.filter(
+                memorandum=models.OuterRef("pk"), institution__slug=slug
+            )
+            queryset = queryset.filter(models.Exists(signed))
+        return queryset
+
+    def filter_in_force(self, queryset, name, value):
+        in_force = models.Q(terminated_on__isnull=True) | models.Q(
+            terminated_on__gt=timezone.localdate()
+        )
+        return queryset.filter(in_force) if value else queryset.exclude(in_force)
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    """Meetings of networks, by network, kind, place, participant and date."""
+
+    search = search_filter(["title", "city", "description"])
+    network = django_filters.CharFilter(
+        field_name="network__slug", label=_("Network"), help_text=_("Network slug.")
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices, label=_("Kind"))
+    jurisdiction = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        label=_("Jurisdiction"),
+        help_text=_("Code of the jurisdiction it took place in."),
+    )
+    host = django_filters.CharFilter(
+        field_name="host__slug", label=_("Host"), help_text=_("Institution slug.")
+    )
+    participant = django_filters.CharFilter(
+        method="filter_participant",
+        label=_("Participant"),
+        help_text=_("Institution slug: meetings it took part in or hosted."),
+    )
+    starts_after = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="gte", label=_("Starts on or after")
+    )
+    starts_before = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", label=_("Starts on or before")
+    )
+    upcoming = django_filters.BooleanFilter(
+        method="filter_upcoming",
+        label=_("Upcoming"),
+        help_text=_("Not yet over (true) or past (false)."),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[("start_date", "start"), ("title", "title"), ("updated_at", "updated_at")],
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "search",
+            "network",
+            "kind",
+            "jurisdiction",
+            "host",
+            "participant",
+            "starts_after",
+            "starts_before",
+            "upcoming",
+        ]
+
+    def filter_participant(self, queryset, name, value):
+        from .models import MeetingParticipant
+
+        took_part = MeetingParticipant.objects.filter(
+            meeting=models.OuterRef("pk"), institution__slug=value
+        )
+        return queryset.filter(models.Exists(took_part) | models.Q(host__slug=value))
+
+    def filter_upcoming(self, queryset, name, value):
+        today = timezone.localdate()
+        return (
+            queryset.filter(end_date__gte=today) if value else queryset.filter(end_date__lt=today)
+        )
