@@ -196,7 +196,10 @@ class Institution(SourcedModel):
         null=True,
         blank=True,
         related_name="institutions",
-        help_text=_("The polity it belongs to; empty only for international organisations."),
+        help_text=_(
+            "The polity it belongs to; empty only for international and supranational bodies "
+            "that belong to none (the BIS, the ICC)."
+        ),
     )
     parent = models.ForeignKey(
         "self",
@@ -223,11 +226,13 @@ class Institution(SourcedModel):
         verbose_name_plural = _("institutions")
         constraints = [
             models.CheckConstraint(
+                # International bodies: international organisations, and supranational
+                # ones outside any polity we list (the ICC, the COMESA commission).
                 condition=models.Q(jurisdiction__isnull=False)
-                | models.Q(level=Level.INTERNATIONAL),
+                | models.Q(level__in=[Level.INTERNATIONAL, Level.SUPRANATIONAL]),
                 name="institution_jurisdiction_unless_international",
                 violation_error_message=_(
-                    "Only international organisations may have no jurisdiction."
+                    "Only international and supranational bodies may have no jurisdiction."
                 ),
             ),
             models.CheckConstraint(

@@ -531,8 +531,10 @@ class Dataset:
             level = self.r.choice(
                 rec, "level", Level, default=Level.NATIONAL if code else Level.INTERNATIONAL
             )
-            if not code and level != Level.INTERNATIONAL:
-                self.r.error(rec, "level", "only international organisations have no jurisdiction")
+            if not code and level not in (Level.INTERNATIONAL, Level.SUPRANATIONAL):
+                self.r.error(
+                    rec, "level", "only international and supranational bodies have no jurisdiction"
+                )
             founded, founded_p = self.r.partial_date(rec, "founded")
             dissolved, dissolved_p = self.r.partial_date(rec, "dissolved")
             self.r.is_after(rec, "dissolved", founded, dissolved, "dissolved before it was founded")

@@ -91,7 +91,7 @@ class TestJurisdiction:
 
 
 class TestInstitution:
-    def test_only_international_organisations_may_lack_a_jurisdiction(self):
+    def test_only_international_and_supranational_bodies_may_lack_a_jurisdiction(self):
         source = make_source()
         Institution.objects.create(
             name="Bank for International Settlements",
@@ -104,7 +104,9 @@ class TestInstitution:
         )
         with pytest.raises(ValidationError) as excinfo:
             national.full_clean(exclude=["sources"])
-        assert "Only international organisations may have no jurisdiction." in str(excinfo.value)
+        assert "Only international and supranational bodies may have no jurisdiction." in str(
+            excinfo.value
+        )
         assert_refused_by_database(national.save, Institution)
 
     def test_it_rejects_a_malformed_website(self):
