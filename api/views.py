@@ -1,0 +1,251 @@
+"""Read-only API viewsets. Querysets do all joins up front: the number of queries per
+request does not grow with the number of rows (pinned in api/tests)."""
+
+import datetime
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+
+from institutions.filters import JurisdictionFilterSet
+from institutions.models import Institution, Jurisdiction
+from networks.filters import (
+    InstitutionFilterSet,
+    MeetingFilterSet,
+    MembershipFilterSet,
+    MemorandumFilterSet,
+    NetworkFilterSet,
+)
+from networks.models import (
+    Meeting,
+    MeetingParticipant,
+    Membership,
+    Memorandum,
+    Network,
+    Signatory,
+)
+from sources.filters import SourceFilterSet
+from sources.models import Source
+
+from . import serializers
+
+
+def memberships_queryset():
+    return Membership.objects.select_related(
+        "network", "member_institution__jurisdiction", "member_network"
+    ).prefetch_related("sources")
+
+
+SLUG_PARAMETER = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, description="The slug of the parent record."
+)
+
+
+def parse_as_of(request) -> datetime.date | None:
+    """The `as_of` parameter when well-formed (the FilterSet reports it otherwise)."""
+    try:
+        return datetime.date.fromisoformat(request.query_params.get("as_of", ""))
+    except ValueError:
+        return None
+
+
+class LastModifiedMixin:
+    """Send Last-Modified on detail responses, from the record's `updated_at`."""
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        instance = getattr(self, "_object", None)
+        if instance is not None:
+            response["Last-Modified"] = http_date(instance.updated_at.timestamp())
+        return response
+
+    def get_object(self):
+        self._object = super().get_object()
+        return self._object
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List jurisdictions"),
+    retrieve=extend_schema(summary="One jurisdiction, by slug"),
+)
+class JurisdictionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """States, territories, subdivisions and the EU, with their UN M49 regions."""
+
+    queryset = Jurisdiction.objects.select_related("parent").order_by("name")
+    serializer_class = serializers.JurisdictionSerializer
+    filterset_class = JurisdictionFilterSet
+    lookup_field = "slug"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List institutions"),
+    retrieve=extend_schema(summary="One institution, by slug"),
+)
+class InstitutionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """Government units: regulators, central banks, courts, ministries, legislatures."""
+
+    queryset = (
+        Institution.objects.select_related("jurisdiction", "parent")
+        .prefetch_related("other_names", "identifiers", "sources")
+        .order_by("name")
+    )
+    serializer_class = serializers.InstitutionSerializer
+    filterset_class = InstitutionFilterSet
+    lookup_field = "slug"
+
+    @extend_schema(
+        summary="An institution's memberships (current and past)",
+        parameters=[SLUG_PARAMETER],
+        filters=True,
+        responses=serializers.MembershipSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        queryset=memberships_queryset(),
+        serializer_class=serializers.MembershipSerializer,
+        filterset_class=MembershipFilterSet,
+    )
+    def memberships(self, request, slug=None):
+        institution = get_object_or_404(Institution, slug=slug)
+        queryset = self.get_queryset().filter(member_institution=institution)
+        return self._paginated(queryset.order_by("network__name", "start_date"))
+
+    def _paginated(self, queryset):
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List networks"),
+    retrieve=extend_schema(summary="One network, by slug"),
+)
+class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """Transgovernmental networks with their typology and accountability card."""
+
+    serializer_class = serializers.NetworkSerializer
+    filterset_class = NetworkFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        if self.action == "members":
+            return memberships_queryset()
+        return (
+            Network.objects.select_related("host__jurisdiction", "parent")
+            .prefetch_related("sources")
+            .with_member_counts(parse_as_of(self.request))
+            .order_by("name")
+        )
+
+    @extend_schema(
+        summary="A network's members, on any date (`as_of`; today by default)",
+        parameters=[SLUG_PARAMETER],
+        filters=True,
+        responses=serializers.MembershipSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        serializer_class=serializers.MembershipSerializer,
+        filterset_class=MembershipFilterSet,
+    )
+    def members(self, request, slug=None):
+        network = get_object_or_404(Network, slug=slug)
+        queryset = self.get_queryset().filter(network=network)
+        if "as_of" not in request.query_params and "current" not in request.query_params:
+            queryset = queryset.current()
+        queryset = queryset.order_by(
+            "role", "member_institution__name", "member_network__name", "start_date"
+        )
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List memberships"),
+    retrieve=extend_schema(summary="One membership, by id"),
+)
+class MembershipViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """Who belonged to which network, in what role, from when to when, per which source."""
+
+    queryset = memberships_queryset().order_by("network__name", "start_date", "id")
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = MembershipFilterSet
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List memoranda of understanding"),
+    retrieve=extend_schema(summary="One memorandum, by slug"),
+)
+class MemorandumViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """Memoranda of understanding; their signatories are at `signatories_url`."""
+
+    queryset = (
+        Memorandum.objects.select_related("network")
+        .prefetch_related("sources")
+        .annotate(signatory_count=Count("signatories"))
+        .order_by("title")
+    )
+    serializer_class = serializers.MemorandumSerializer
+    filterset_class = MemorandumFilterSet
+    lookup_field = "slug"
+
+    @extend_schema(
+        summary="A memorandum's signatories, with dates and tiers",
+        parameters=[SLUG_PARAMETER],
+        responses=serializers.SignatorySerializer(many=True),
+    )
+    @action(
+        detail=True,
+        queryset=Signatory.objects.select_related("institution__jurisdiction").prefetch_related(
+            "sources"
+        ),
+        serializer_class=serializers.SignatorySerializer,
+        filterset_class=None,
+    )
+    def signatories(self, request, slug=None):
+        memorandum = get_object_or_404(Memorandum, slug=slug)
+        queryset = (
+            self.get_queryset()
+            .filter(memorandum=memorandum)
+            .order_by("signed_on", "institution__name")
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List meetings"),
+    retrieve=extend_schema(summary="One meeting, by slug"),
+)
+class MeetingViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """Meetings of networks, with participants and outcome documents."""
+
+    queryset = (
+        Meeting.objects.select_related("network", "jurisdiction", "host__jurisdiction")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=MeetingParticipant.objects.select_related("institution__jurisdiction"),
+            ),
+            "outcome_documents",
+            "sources",
+        )
+        .order_by("-start_date", "slug")
+    )
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = MeetingFilterSet
+    lookup_field = "slug"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sources"),
+    retrieve=extend_schema(summary="One source, by id"),
+)
+class SourceViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """The documents the directory's facts come from."""
+
+    queryset = Source.objects.order_by("url")
+    serializer_class = serializers.SourceSerializer
+    filterset_class = SourceFilterSet
