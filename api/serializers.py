@@ -4,9 +4,9 @@ Dates known only to the year or month are given in reduced ISO 8601 ("2009",
 "2009-03") with a companion `*_precision` field, never as a fake first of January.
 """
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from institutions.models import Institution, Jurisdiction
 from networks.models import (
@@ -58,9 +58,9 @@ class LinkField(serializers.Field):
         if self.view_name is None:
             path = obj.get_absolute_url()
             return request.build_absolute_uri(path) if request else path
-        return reverse(
-            self.view_name, kwargs={self.lookup: getattr(obj, self.lookup)}, request=request
-        )
+        # django's reverse, not DRF's: links stay canonical, without `?format=`.
+        path = reverse(self.view_name, kwargs={self.lookup: getattr(obj, self.lookup)})
+        return request.build_absolute_uri(path) if request else path
 
 
 LinkField = extend_schema_field({"type": "string", "format": "uri"})(LinkField)
@@ -89,6 +89,7 @@ class JurisdictionSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
+        allow_null=True,
         help_text=Jurisdiction._meta.get_field("parent").help_text,
     )
     url = LinkField("api:jurisdiction-detail", help_text="This jurisdiction in the API.")
@@ -117,6 +118,7 @@ class InstitutionRefSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
+        allow_null=True,
         help_text=Institution._meta.get_field("jurisdiction").help_text,
     )
     url = LinkField("api:institution-detail", help_text="This institution in the API.")
@@ -139,7 +141,10 @@ class InstitutionRefSerializer(serializers.ModelSerializer):
 
 class InstitutionSerializer(InstitutionRefSerializer):
     parent = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text=Institution._meta.get_field("parent").help_text
+        allow_null=True,
+        slug_field="slug",
+        read_only=True,
+        help_text=Institution._meta.get_field("parent").help_text,
     )
     founded = PartialDateField("founded_on", help_text="When it was established (YYYY[-MM[-DD]]).")
     founded_precision = serializers.CharField(
@@ -206,10 +211,13 @@ class NetworkSerializer(NetworkRefSerializer):
         help_text="Any of information, enforcement, harmonisation, technical_assistance.",
     )
     host = InstitutionRefSerializer(
-        read_only=True, help_text=Network._meta.get_field("host").help_text
+        allow_null=True, read_only=True, help_text=Network._meta.get_field("host").help_text
     )
     parent = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text=Network._meta.get_field("parent").help_text
+        allow_null=True,
+        slug_field="slug",
+        read_only=True,
+        help_text=Network._meta.get_field("parent").help_text,
     )
     member_count = serializers.IntegerField(
         read_only=True, help_text="Members today (or on `as_of` when given)."
@@ -249,10 +257,14 @@ class MembershipSerializer(serializers.ModelSerializer):
     network = NetworkRefSerializer(read_only=True)
     member_type = serializers.SerializerMethodField(help_text="institution or network.")
     member_institution = InstitutionRefSerializer(
-        read_only=True, help_text=Membership._meta.get_field("member_institution").help_text
+        allow_null=True,
+        read_only=True,
+        help_text=Membership._meta.get_field("member_institution").help_text,
     )
     member_network = NetworkRefSerializer(
-        read_only=True, help_text=Membership._meta.get_field("member_network").help_text
+        allow_null=True,
+        read_only=True,
+        help_text=Membership._meta.get_field("member_network").help_text,
     )
     start = PartialDateField(
         "start_date", help_text="When it began (YYYY[-MM[-DD]]); null: unknown."
@@ -315,7 +327,7 @@ class SignatorySerializer(serializers.ModelSerializer):
 
 class MemorandumSerializer(serializers.ModelSerializer):
     network = NetworkRefSerializer(
-        read_only=True, help_text=Memorandum._meta.get_field("network").help_text
+        allow_null=True, read_only=True, help_text=Memorandum._meta.get_field("network").help_text
     )
     signed = PartialDateField("signed_on", help_text="When it was first signed.")
     signed_precision = serializers.CharField(
@@ -372,12 +384,13 @@ class OutcomeDocumentSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     network = NetworkRefSerializer(read_only=True)
     jurisdiction = serializers.SlugRelatedField(
+        allow_null=True,
         slug_field="code",
         read_only=True,
         help_text=Meeting._meta.get_field("jurisdiction").help_text,
     )
     host = InstitutionRefSerializer(
-        read_only=True, help_text=Meeting._meta.get_field("host").help_text
+        allow_null=True, read_only=True, help_text=Meeting._meta.get_field("host").help_text
     )
     participants = ParticipantSerializer(many=True, read_only=True)
     outcome_documents = OutcomeDocumentSerializer(many=True, read_only=True)

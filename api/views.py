@@ -55,6 +55,10 @@ def parse_as_of(request) -> datetime.date | None:
 class LastModifiedMixin:
     """Send Last-Modified on detail responses, from the record's `updated_at`."""
 
+    # Any path segment reaches the view, so a malformed slug or id gets the API's own
+    # JSON 404 rather than the site's HTML one.
+    lookup_value_regex = "[^/]+"
+
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         instance = getattr(self, "_object", None)

@@ -329,3 +329,15 @@ def test_query_count_does_not_grow_with_rows(api, django_assert_num_queries, url
     with django_assert_num_queries(expected):
         response = api.get(url)
     assert response.status_code == 200
+
+
+def test_a_malformed_slug_or_id_gets_the_api_404(api):
+    for url in [
+        "/api/v1/institutions/a.b/",
+        "/api/v1/institutions/x.y/memberships/",
+        "/api/v1/memberships/1.5/",
+        "/api/v1/sources/abc/",
+    ]:
+        response = api.get(url)
+        assert response.status_code == 404, url
+        assert response.json()["error"]["status"] == 404
