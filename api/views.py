@@ -78,7 +78,7 @@ class LastModifiedMixin:
 class JurisdictionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     """States, territories, subdivisions and the EU, with their UN M49 regions."""
 
-    queryset = Jurisdiction.objects.select_related("parent").order_by("name")
+    queryset = Jurisdiction.objects.select_related("parent").order_by("name", "code")
     serializer_class = serializers.JurisdictionSerializer
     filterset_class = JurisdictionFilterSet
     lookup_field = "slug"
@@ -94,7 +94,7 @@ class InstitutionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Institution.objects.select_related("jurisdiction", "parent")
         .prefetch_related("other_names", "identifiers", "sources")
-        .order_by("name")
+        .order_by("name", "slug")
     )
     serializer_class = serializers.InstitutionSerializer
     filterset_class = InstitutionFilterSet
@@ -115,7 +115,7 @@ class InstitutionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     def memberships(self, request, slug=None):
         institution = get_object_or_404(Institution, slug=slug)
         queryset = self.get_queryset().filter(member_institution=institution)
-        return self._paginated(queryset.order_by("network__name", "start_date"))
+        return self._paginated(queryset.order_by("network__name", "start_date", "id"))
 
     def _paginated(self, queryset):
         page = self.paginate_queryset(self.filter_queryset(queryset))
@@ -140,7 +140,7 @@ class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
             Network.objects.select_related("host__jurisdiction", "parent")
             .prefetch_related("sources")
             .with_member_counts(parse_as_of(self.request))
-            .order_by("name")
+            .order_by("name", "slug")
         )
 
     @extend_schema(
@@ -160,7 +160,7 @@ class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
         if "as_of" not in request.query_params and "current" not in request.query_params:
             queryset = queryset.current()
         queryset = queryset.order_by(
-            "role", "member_institution__name", "member_network__name", "start_date"
+            "role", "member_institution__name", "member_network__name", "start_date", "id"
         )
         page = self.paginate_queryset(self.filter_queryset(queryset))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -189,7 +189,7 @@ class MemorandumViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
         Memorandum.objects.select_related("network")
         .prefetch_related("sources")
         .annotate(signatory_count=Count("signatories"))
-        .order_by("title")
+        .order_by("title", "slug")
     )
     serializer_class = serializers.MemorandumSerializer
     filterset_class = MemorandumFilterSet
@@ -213,7 +213,7 @@ class MemorandumViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
         queryset = (
             self.get_queryset()
             .filter(memorandum=memorandum)
-            .order_by("signed_on", "institution__name")
+            .order_by("signed_on", "institution__name", "id")
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

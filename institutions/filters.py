@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from sources.filters import search_filter
+from sources.filters import StableOrderingFilter, search_filter
 
 from .models import Branch, Institution, Jurisdiction, JurisdictionKind, Level
 from .regions import Region, SubRegion
@@ -16,7 +16,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=JurisdictionKind.choices, label=_("Kind"))
     region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
     subregion = django_filters.ChoiceFilter(choices=SubRegion.choices, label=_("Sub-region"))
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[("name", "name"), ("code", "code"), ("updated_at", "updated_at")],
         label=_("Order by"),
     )
@@ -50,7 +50,7 @@ class InstitutionBaseFilterSet(django_filters.FilterSet):
     parent = django_filters.CharFilter(
         field_name="parent__slug", label=_("Part of"), help_text=_("Slug of the parent.")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[
             ("name", "name"),
             ("acronym", "acronym"),

@@ -13,9 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from institutions.filters import InstitutionBaseFilterSet, search_filter
+from institutions.filters import InstitutionBaseFilterSet
 from institutions.models import Branch, Institution, Jurisdiction
 from institutions.regions import Region
+from sources.filters import StableOrderingFilter, search_filter
 
 from .models import (
     Dimension,
@@ -108,7 +109,7 @@ class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
         field_name="founded_on", lookup_expr="lte", label=_("Founded on or before")
     )
     as_of = as_of_filter(_("members"))
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[
             ("name", "name"),
             ("acronym", "acronym"),
@@ -247,7 +248,7 @@ class MembershipFilterSet(django_filters.FilterSet):
     ended_before = django_filters.DateFilter(
         field_name="end_date", lookup_expr="lte", label=_("Ended on or before")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[
             ("start_date", "start"),
             ("end_date", "end"),
@@ -311,7 +312,7 @@ class MemorandumFilterSet(django_filters.FilterSet):
         label=_("In force"),
         help_text=_("Not terminated (true) or terminated (false)."),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[("title", "title"), ("signed_on", "signed"), ("updated_at", "updated_at")],
         label=_("Order by"),
     )
@@ -379,7 +380,7 @@ class MeetingFilterSet(django_filters.FilterSet):
         label=_("Upcoming"),
         help_text=_("Not yet over (true) or past (false)."),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[("start_date", "start"), ("title", "title"), ("updated_at", "updated_at")],
         label=_("Order by"),
     )

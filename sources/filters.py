@@ -26,6 +26,21 @@ def search_filter(fields: list[str]):
     )
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """`ordering=` with the primary key as the last tie-breaker, in the same direction.
+
+    Without it, rows that tie (two meetings on one day) come in any order, so pages
+    could repeat or skip rows, and `-field` would not be the reverse of `field`.
+    """
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            first = next((v for v in value if v), "")
+            qs = qs.order_by(*qs.query.order_by, "-pk" if first.startswith("-") else "pk")
+        return qs
+
+
 class SourceFilterSet(django_filters.FilterSet):
     """Sources by publisher and date read."""
 
@@ -37,7 +52,7 @@ class SourceFilterSet(django_filters.FilterSet):
     accessed_before = django_filters.DateFilter(
         field_name="accessed_on", lookup_expr="lte", label=_("Read on or before")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[("url", "url"), ("accessed_on", "accessed"), ("updated_at", "updated_at")],
         label=_("Order by"),
     )

@@ -341,3 +341,41 @@ def test_a_malformed_slug_or_id_gets_the_api_404(api):
         response = api.get(url)
         assert response.status_code == 404, url
         assert response.json()["error"]["status"] == 404
+
+
+LIST_ORDERINGS = [
+    ("/api/v1/networks/", "name"),
+    ("/api/v1/institutions/", "name"),
+    ("/api/v1/jurisdictions/", "name"),
+    ("/api/v1/memberships/", "start"),
+    ("/api/v1/memoranda/", "title"),
+    ("/api/v1/meetings/", "start"),
+    ("/api/v1/sources/", "url"),
+    ("/api/v1/networks/big/members/", "start"),
+]
+
+
+@pytest.fixture
+def two_of_everything():
+    make_rows("o", 2)
+    make_memorandum(slug="second-mou")
+    make_jurisdiction(code="FR", name="France", slug="france", subregion="western_europe")
+
+
+@pytest.mark.parametrize(("url", "field"), LIST_ORDERINGS)
+def test_every_list_orders_both_ways(api, two_of_everything, url, field):
+    ascending = [row["id"] for row in results(api.get(f"{url}?ordering={field}&page_size=1000"))]
+    descending = [row["id"] for row in results(api.get(f"{url}?ordering=-{field}&page_size=1000"))]
+    assert len(ascending) >= 2
+    assert descending == list(reversed(ascending))
+
+
+@pytest.mark.parametrize(("url", "field"), LIST_ORDERINGS)
+def test_every_list_paginates(api, two_of_everything, url, field):
+    first = api.get(f"{url}?page_size=1").json()
+    assert first["count"] >= 2
+    assert len(first["results"]) == 1
+    assert first["previous"] is None
+    second = api.get(first["next"]).json()
+    assert second["results"][0]["id"] != first["results"][0]["id"]
+    assert second["previous"]
