@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("institutions.urls")),
     path("", include("networks.urls")),
+    path("", include("networks.changes")),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
         views.InstitutionDetailView.as_view(),
         name="institution-detail",
     ),
+    path("jurisdictions/", views.JurisdictionListView.as_view(), name="jurisdiction-list"),
     path(
         "jurisdictions/<slug:slug>/",
         views.JurisdictionDetailView.as_view(),

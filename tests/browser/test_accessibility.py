@@ -1,0 +1,56 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any page type, at desktop and phone
+widths, and no page is wider than a phone's screen.
+
+axe-core is vendored (tests/browser/vendor/, MPL-2.0). It is evaluated in the page
+through the DevTools protocol rather than added as a <script> element: the site's strict
+Content-Security-Policy (script-src 'self') rightly refuses inline scripts, and these
+tests keep it switched on so that a CSP violation shows up as a console error.
+
+The dataset fixture gives published links every check state, so the link checker's
+marks are on the pages axe checks, in all four colours.
+"""
+
+from playwright.sync_api import Page
+
+from .conftest import AXE
+from .screenshots import page_paths
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+LINK_CHECK_MARKS = ["ok", "failing", "broken", "unchecked"]
+# Page types beyond those the screenshots show.
+EXTRA_PATHS = {
+    "institutions": "/institutions/",
+    "networks-invalid-filter": "/networks/?dimension=sideways",
+    "search-no-hits": "/search/?q=zzyzx",
+}
+
+
+def axe_violations(page: Page) -> list[str]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in result["violations"]
+    ]
+
+
+def test_no_page_has_an_accessibility_violation_or_overflows_a_phone(dataset, live_server, page):
+    paths = {**page_paths(page, live_server.url, "bcbs"), **EXTRA_PATHS}
+    problems = []
+    marks_seen = set()
+    for width_name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        for name, path in paths.items():
+            page.goto(path)
+            problems += [f"{name} ({width_name}) {path}: {v}" for v in axe_violations(page)]
+            marks_seen |= {m for m in LINK_CHECK_MARKS if page.locator(f".link-check-{m}").count()}
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                problems.append(f"{name} ({width_name}) {path}: {scroll_width}px wide")
+    assert not problems, "\n".join(problems)
+    assert marks_seen == set(LINK_CHECK_MARKS), f"link-check marks shown: {marks_seen}"
