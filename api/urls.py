@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, visual
 
 app_name = "api"
 
@@ -33,5 +33,30 @@ urlpatterns = [
         ),
         name="redoc",
     ),
+    path("networks/<str:slug>/graph/", visual.NetworkGraphView.as_view(), name="network-graph"),
+    path("networks/<str:slug>/map/", visual.NetworkMapView.as_view(), name="network-map"),
+    path(
+        "networks/<str:slug>/timeline/",
+        visual.NetworkTimelineView.as_view(),
+        name="network-timeline",
+    ),
+    path(
+        "networks/<str:slug>/coverage/",
+        visual.NetworkCoverageView.as_view(),
+        name="network-coverage",
+    ),
+    path(
+        "institutions/<str:slug>/ego-graph/",
+        visual.EgoGraphView.as_view(),
+        name="institution-ego-graph",
+    ),
+    path("lattice/", visual.LatticeView.as_view(), name="lattice"),
+    path("jurisdiction-map/", visual.JurisdictionMapView.as_view(), name="jurisdiction-map"),
+    path(
+        "jurisdictions/<str:slug>/coverage/",
+        visual.JurisdictionCoverageView.as_view(),
+        name="jurisdiction-coverage",
+    ),
+    path("compare/", visual.CompareView.as_view(), name="compare"),
     path("", include(router.urls)),
 ]

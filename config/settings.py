@@ -5,6 +5,7 @@ developer's laptop (SQLite, tasks run eagerly, no broker); `DJANGO_ENV=productio
 turns the defaults strict and refuses to start without a secret key and host list.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -54,14 +55,24 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Change history of every curated record (who, when, why), compare and revert.
+    "simple_history",
+    # Rate-limits sign-in attempts to the admin (see the lockout policy below).
+    "axes",
     "sources",
     "institutions",
     "networks",
     "api",
+    "links",
+    # Invalidates the response cache whenever a curated record changes (config/cache.py).
+    "config.cache.ResponseCacheConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whole responses for anonymous GET/HEAD, invalidated on every curated change; a hit
+    # skips everything below (config/cache.py).
+    "config.cache.AnonymousCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +85,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Makes the signed-in curator available to the history records of their edits.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # A merged institution's old address (page or API) answers 301 to the survivor's.
+    "institutions.middleware.MergedInstitutionRedirectMiddleware",
+    # Last, as django-axes requires: refuses sign-ins while an address is locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,11 +119,54 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (PostgreSQL streaming replicas), e.g.
+# postgres://user:password@replica1:5432/lattice,postgres://...: reads go to them,
+# writes and transactions to the primary (config/routers.py).
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
+    DATABASES[f"replica_{_number}"] = {
+        **env.db_url_config(_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests read the primary through every alias: a replica holds the same data.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"] if len(DATABASES) > 1 else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory unless CACHE_URL names a shared cache (redis://127.0.0.1:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Anonymous GET/HEAD responses are cached this long (0 turns the cache off); any change
+# to a curated record invalidates them all at once (config/cache.py).
+CACHE_RESPONSE_SECONDS = env.int("CACHE_RESPONSE_SECONDS", default=600)
+CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/")
+
+# django-axes checks (and counts) every sign-in attempt before the usual backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout policy: after LOGIN_FAILURE_LIMIT failed sign-ins for one user name from one
+# address, that pair is refused (HTTP 429) for LOGIN_COOLOFF_MINUTES; a successful
+# sign-in clears the count. Locking the pair, not the address alone, keeps one person's
+# typos from locking out every curator behind the same proxy, and locking the pair, not
+# the user name alone, keeps a stranger from locking a curator out. `manage.py axes_reset`
+# lifts every lockout.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# The client address as the API throttling sees it: NUM_PROXIES entries from the right of
+# X-Forwarded-For behind a proxy, REMOTE_ADDR otherwise.
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Failed attempts are kept (AccessAttempt); successful sign-ins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Change reasons are free text of any length; the admin asks for one with every change.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -179,6 +239,30 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# Link checking (links/, README "Link checking"): off unless LINK_CHECK_ENABLED, so the
+# quick start, the data loader and the tests never fetch an outside address.
+LINK_CHECK_ENABLED = env.bool("LINK_CHECK_ENABLED", default=False)
+# Loopback addresses are refused unless this is set; only the test suite sets it.
+LINK_CHECK_ALLOW_LOOPBACK = env.bool("LINK_CHECK_ALLOW_LOOPBACK", default=False)
+if PRODUCTION and LINK_CHECK_ALLOW_LOOPBACK:
+    raise ImproperlyConfigured("LINK_CHECK_ALLOW_LOOPBACK is for tests only, never production.")
+LINK_CHECK_BATCH_SIZE = env.int("LINK_CHECK_BATCH_SIZE", default=50)
+LINK_CHECK_INTERVAL_DAYS = env.int("LINK_CHECK_INTERVAL_DAYS", default=7)
+LINK_CHECK_BROKEN_AFTER = env.int("LINK_CHECK_BROKEN_AFTER", default=3)
+LINK_CHECK_CONNECT_TIMEOUT = env.float("LINK_CHECK_CONNECT_TIMEOUT", default=5.0)
+LINK_CHECK_READ_TIMEOUT = env.float("LINK_CHECK_READ_TIMEOUT", default=10.0)
+LINK_CHECK_MAX_BYTES = env.int("LINK_CHECK_MAX_BYTES", default=65536)
+# Named in the checker's User-Agent, so that site owners can see who is knocking.
+LINK_CHECK_SITE_URL = env.str("LINK_CHECK_SITE_URL", default="") or (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}/"
+    if PRODUCTION and ALLOWED_HOSTS[0].lstrip(".") not in ("", "*")
+    else "http://127.0.0.1:8000/"
+)
+CELERY_BEAT_SCHEDULE = {
+    # A bounded batch of links due for a check, oldest first (LINK_CHECK_BATCH_SIZE).
+    "check-stale-links": {"task": "links.tasks.check_stale_links", "schedule": 15 * 60},
+}
 
 REST_FRAMEWORK = {
     # The API is read-only and the same for everyone: no logins, no cookies.

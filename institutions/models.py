@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sources.models import SourcedModel, TimestampedModel, http_url_constraint
+from sources.models import SourcedModel, TimestampedModel, history_records, http_url_constraint
 from sources.partial_dates import (
     format_partial_date,
     partial_date_constraint,
@@ -69,6 +69,8 @@ class Jurisdiction(TimestampedModel):
         blank=True,
         help_text=_("UN M49 sub-region (Latin America and the Caribbean counts as one)."),
     )
+
+    history = history_records()
 
     class Meta:
         ordering = ["name"]
@@ -219,6 +221,7 @@ class Institution(SourcedModel):
     description = models.TextField(blank=True, help_text=_("A short neutral description."))
 
     objects = InstitutionQuerySet.as_manager()
+    history = history_records(sourced=True)
 
     class Meta:
         ordering = ["name"]
@@ -308,6 +311,8 @@ class InstitutionName(models.Model):
         max_length=200, blank=True, help_text=_("E.g. 'former name until 2013'.")
     )
 
+    history = history_records()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("other name")
@@ -345,6 +350,8 @@ class InstitutionIdentifier(models.Model):
         max_length=100, help_text=_("The identifier in that register, e.g. 'Q333497'.")
     )
 
+    history = history_records()
+
     class Meta:
         ordering = ["scheme"]
         verbose_name = _("identifier")
@@ -371,3 +378,34 @@ class InstitutionIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scheme_display()}: {self.identifier}"
+
+
+class InstitutionRedirect(models.Model):
+    """The slug of an institution merged into another: its old addresses lead to the survivor."""
+
+    old_slug = models.SlugField(
+        max_length=200, unique=True, help_text=_("The merged institution's slug.")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        # A redirect to nowhere is useless; merging the survivor again re-points it first.
+        on_delete=models.CASCADE,
+        related_name="redirects",
+        help_text=_("The institution it was merged into."),
+    )
+    created_at = models.DateTimeField(
+        auto_now_add=True, help_text=_("When the institutions were merged.")
+    )
+
+    history = history_records()
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = _("redirect of a merged institution")
+        verbose_name_plural = _("redirects of merged institutions")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.institution.slug}"
+
+    def get_absolute_url(self) -> str:
+        return self.institution.get_absolute_url()

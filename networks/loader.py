@@ -33,7 +33,9 @@ from institutions.models import (
     Level,
 )
 from institutions.regions import SUBREGION_REGION, Region, SubRegion
-from sources.models import Source
+from sources.history import current as current_recording
+from sources.history import recording, tracked_models
+from sources.models import ChangeKind, Source
 from sources.partial_dates import DatePrecision
 
 from .models import (
@@ -1005,6 +1007,31 @@ class _Writer:
         self.summary = summary
         self.prune = prune
         self.sources: dict[str, Source] = {}
+        # Rows created or changed, written without history (one save at a time would
+        # double the load's time) and recorded in bulk at the end: model -> pk -> (row,
+        # "+" or "~"). Deletions are rare and recorded as they happen.
+        self.touched: dict[type, dict[Any, tuple[models.Model, str]]] = defaultdict(dict)
+
+    def touch(self, obj: models.Model, history_type: str) -> None:
+        known = self.touched[type(obj)].get(obj.pk)
+        self.touched[type(obj)][obj.pk] = (obj, known[1] if known else history_type)
+
+    @staticmethod
+    def save_quietly(obj: models.Model, **kwargs) -> None:
+        """Save without a historical row: `write_history` records it with the others."""
+        obj.skip_history_when_saving = True
+        try:
+            obj.save(**kwargs)
+        finally:
+            del obj.skip_history_when_saving
+
+    def write_history(self) -> None:
+        """One historical row per created or changed record, in the load's change set."""
+        rec = current_recording()
+        for model in tracked_models():
+            rows = self.touched.get(model, {}).values()
+            for history_type in ("+", "~"):
+                rec.record_bulk(model, [o for o, t in rows if t == history_type], history_type)
 
     def where(self, staged: Staged) -> str:
         return f"{self.data.r.rel(staged.rec.path)}:{staged.rec.line}"
@@ -1023,7 +1050,7 @@ class _Writer:
         try:
             if obj is None:
                 obj = model(**values)
-                obj.save()
+                self.save_quietly(obj)
                 self.summary.count(kind, "created")
                 created = True
             else:
@@ -1032,13 +1059,17 @@ class _Writer:
                 if dirty:
                     for name in dirty:
                         setattr(obj, name, values[name])
-                    obj.save()
+                    self.save_quietly(obj)
                     changed = True
             if source_urls is not None:
                 wanted = {self.sources[url].pk for url in source_urls}
                 have = {s.pk for s in obj.sources.all()} if not created else set()
                 if wanted != have:
-                    obj.sources.set(wanted)
+                    obj.skip_history_when_saving = True
+                    try:
+                        obj.sources.set(wanted)
+                    finally:
+                        del obj.skip_history_when_saving
                     changed = True
         except IntegrityError as exc:
             raise DirectoryError(
@@ -1046,6 +1077,8 @@ class _Writer:
             ) from exc
         if not created:
             self.summary.count(kind, "updated" if changed else "unchanged")
+        if created or changed:
+            self.touch(obj, "+" if created else "~")
         return obj
 
     def run(self) -> None:
@@ -1056,6 +1089,7 @@ class _Writer:
         self.write_memberships(networks, institutions)
         self.write_meetings(networks, institutions, jurisdictions)
         self.write_memoranda(networks, institutions)
+        self.write_history()
 
     def write_sources(self) -> None:
         existing = {s.url: s for s in Source.objects.filter(url__in=self.data.sources)}
@@ -1114,7 +1148,8 @@ class _Writer:
             parent_id = result[parent].pk if parent else None
             if obj.parent_id != parent_id:
                 obj.parent_id = parent_id
-                obj.save(update_fields=["parent", "updated_at"])
+                self.save_quietly(obj, update_fields=["parent", "updated_at"])
+                self.touch(obj, "~")
                 self._bump("institutions")
             self.sync_children(obj, staged)
         return result
@@ -1175,7 +1210,8 @@ class _Writer:
             parent_id = result[parent].pk if parent else None
             if obj.parent_id != parent_id:
                 obj.parent_id = parent_id
-                obj.save(update_fields=["parent", "updated_at"])
+                self.save_quietly(obj, update_fields=["parent", "updated_at"])
+                self.touch(obj, "~")
                 self._bump("networks")
         return result
 
@@ -1349,7 +1385,9 @@ def load_directory(path: Path, *, dry_run: bool = False, prune: bool = False) ->
     data = read_directory(path)
     summary = Summary()
     with transaction.atomic():
-        _Writer(data, summary, prune=prune).run()
+        # One change set for the whole load; none at all when nothing changed.
+        with recording(kind=ChangeKind.LOAD, reason=f"Loaded from {Path(path).name}/"):
+            _Writer(data, summary, prune=prune).run()
         if dry_run:
             transaction.set_rollback(True)
     return summary

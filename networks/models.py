@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Jurisdiction
-from sources.models import SourcedModel, http_url_constraint
+from sources.models import SourcedModel, history_records, http_url_constraint
 from sources.partial_dates import (
     DatePrecision,
     format_partial_date,
@@ -190,6 +190,7 @@ class Network(SourcedModel):
     )
 
     objects = NetworkQuerySet.as_manager()
+    history = history_records(sourced=True)
 
     class Meta:
         ordering = ["name"]
@@ -364,6 +365,7 @@ class Membership(SourcedModel):
     )
 
     objects = MembershipQuerySet.as_manager()
+    history = history_records(sourced=True)
 
     class Meta:
         ordering = ["network", "role", "start_date"]
@@ -561,6 +563,8 @@ class Memorandum(SourcedModel):
     document_url = models.URLField(max_length=1000, blank=True, help_text=_("The published text."))
     description = models.TextField(blank=True, help_text=_("A short neutral description."))
 
+    history = history_records(sourced=True)
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("memorandum of understanding")
@@ -645,6 +649,7 @@ class Signatory(SourcedModel):
     )
 
     objects = SignatoryQuerySet.as_manager()
+    history = history_records(sourced=True)
 
     class Meta:
         ordering = ["memorandum", "signed_on"]
@@ -740,6 +745,7 @@ class Meeting(SourcedModel):
     description = models.TextField(blank=True, help_text=_("A short neutral description."))
 
     objects = MeetingQuerySet.as_manager()
+    history = history_records(sourced=True)
 
     class Meta:
         ordering = ["-start_date"]
@@ -799,6 +805,8 @@ class MeetingParticipant(models.Model):
         help_text=_("Its role at the meeting."),
     )
 
+    history = history_records()
+
     class Meta:
         ordering = ["meeting", "role"]
         verbose_name = _("participant")
@@ -831,6 +839,8 @@ class OutcomeDocument(models.Model):
     title = models.CharField(max_length=300, help_text=_("Title as published."))
     url = models.URLField(max_length=1000, help_text=_("Where it is published."))
     published_on = models.DateField(null=True, blank=True, help_text=_("Publication date."))
+
+    history = history_records()
 
     class Meta:
         ordering = ["meeting", "title"]

@@ -7,3 +7,9 @@ class SourcesConfig(AppConfig):
 
     name = "sources"
     verbose_name = _("Sources")
+
+    def ready(self) -> None:
+        # Every historical row written inside `recording()` joins its change set.
+        from .history import connect_signals
+
+        connect_signals()

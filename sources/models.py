@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def http_url_constraint(field: str, name: str, *, optional: bool = True) -> models.CheckConstraint:
@@ -14,6 +17,136 @@ def http_url_constraint(field: str, name: str, *, optional: bool = True) -> mode
         name=name,
         violation_error_message=_("%(field)s must be an http or https URL.")
         % {"field": field.replace("_", " ").capitalize()},
+    )
+
+
+class ChangeKind(models.TextChoices):
+    EDIT = "edit", _("Edited")
+    DELETE = "delete", _("Deleted")
+    IMPORT = "import", _("List imported")
+    MERGE = "merge", _("Institutions merged")
+    VERIFY = "verify", _("Verified")
+    REVERT = "revert", _("Reverted to an earlier version")
+    UNDO = "undo", _("Undone")
+    LOAD = "load", _("Loaded from the dataset")
+
+
+class ChangeSetQuerySet(models.QuerySet):
+    def recent(self) -> "ChangeSetQuerySet":
+        """Newest first, with what the public pages show (never the curator)."""
+        return self.select_related("source").defer("user").order_by("-created_at", "-pk")
+
+
+class ChangeSet(models.Model):
+    """One curator action (an edit, an imported list, a merge, a load) and why it was done.
+
+    Every historical row written during the action points here: "what changed, when, why,
+    on what evidence" is one row to read, one entry on the public changes page and one
+    thing to undo.
+    """
+
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text=_("When the change was made.")
+    )
+    kind = models.CharField(
+        max_length=10, choices=ChangeKind.choices, help_text=_("What sort of change this was.")
+    )
+    reason = models.TextField(
+        blank=True,
+        help_text=_("Why the change was made. Shown publicly on the changes page."),
+    )
+    source = models.ForeignKey(
+        "Source",
+        # The evidence an import rests on must outlive any tidying of sources.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="change_sets",
+        help_text=_("The document the change rests on, e.g. the imported member list."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # History outlives accounts; never shown on public pages.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The curator who made the change (never shown publicly)."),
+    )
+    undoes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        help_text=_("The change set this one undid, for undo change sets."),
+    )
+    summary = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Counts of records added, changed and deleted per model, and the first records "
+            "with their labels as they were at the time (for the public changes page)."
+        ),
+    )
+
+    objects = ChangeSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("change set")
+        verbose_name_plural = _("change sets")
+        permissions = [("undo_changeset", _("Can undo a change set"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ChangeKind.values), name="changeset_kind_valid"
+            ),
+        ]
+        indexes = [
+            # The public changes page and feed: newest first.
+            models.Index(fields=["-created_at", "-id"], name="changeset_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(kind)s on %(date)s") % {
+            "kind": self.get_kind_display(),
+            "date": timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M"),
+        }
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("changes:detail", kwargs={"pk": self.pk})
+
+    @property
+    def record_count(self) -> int:
+        return sum(sum(c.values()) for c in self.summary.get("counts", {}).values())
+
+
+class ChangeSetHistory(models.Model):
+    """What every historical row carries beyond simple-history's own fields."""
+
+    change_set = models.ForeignKey(
+        ChangeSet,
+        # A change set is the shared "who, when, why" of its rows; it goes only with them.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The curator action this version was written by."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def history_records(*, sourced: bool = False) -> HistoricalRecords:
+    """Full change history for a curated model (and its cited sources, when it has them)."""
+    return HistoricalRecords(
+        bases=[ChangeSetHistory],
+        m2m_fields=["sources"] if sourced else (),
+        # Deleting a record keeps its history: that is how it is restored.
+        cascade_delete_history=False,
     )
 
 
@@ -43,6 +176,8 @@ class Source(models.Model):
         auto_now_add=True, help_text=_("When this record was created.")
     )
     updated_at = models.DateTimeField(auto_now=True, help_text=_("When this record last changed."))
+
+    history = history_records()
 
     class Meta:
         ordering = ["url"]

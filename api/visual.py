@@ -1,0 +1,458 @@
+"""The visual views' data: graphs, member maps, timelines, coverage and the lattice.
+
+Each endpoint returns exactly what its HTML chart draws (networks/graphs.py computes
+both). Graph endpoints also answer `format=graphml` and `format=gexf` for Gephi and
+networkx. Every endpoint runs a fixed number of queries (pinned in api/tests).
+"""
+
+import json
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from institutions.models import Institution, Jurisdiction
+from networks import compare, graphs
+from networks import coverage as cov
+from networks.models import Dimension, Function, Network, Sector
+
+from .renderers import LatticeCSVRenderer
+
+# --- Formats --------------------------------------------------------------------------
+
+
+class _GraphFileRenderer(BaseRenderer):
+    charset = "utf-8"
+    writer = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "nodes" in data:
+            return type(self).writer(data)
+        # An error: answer in the API's JSON error shape, labelled as such.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data).encode()
+
+
+class GraphMLRenderer(_GraphFileRenderer):
+    media_type = "application/graphml+xml"
+    format = "graphml"
+    writer = staticmethod(graphs.to_graphml)
+
+
+class GEXFRenderer(_GraphFileRenderer):
+    media_type = "application/gexf+xml"
+    format = "gexf"
+    writer = staticmethod(graphs.to_gexf)
+
+
+GRAPH_RENDERERS = [JSONRenderer, LatticeCSVRenderer, GraphMLRenderer, GEXFRenderer]
+
+# --- Parameters -----------------------------------------------------------------------
+
+
+class AsOfQuery(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False, help_text=_("The date (YYYY-MM-DD); today by default.")
+    )
+
+
+class CoverageQuery(AsOfQuery):
+    group = serializers.ChoiceField(
+        choices=list(cov.GROUPS),
+        required=False,
+        help_text=_("The reference group of states; all UN member states by default."),
+    )
+
+
+class LatticeQuery(AsOfQuery):
+    sector = serializers.ChoiceField(choices=Sector.values, required=False)
+    dimension = serializers.ChoiceField(choices=Dimension.values, required=False)
+    function = serializers.ChoiceField(choices=Function.values, required=False)
+
+
+def read_query(request, serializer_class) -> dict:
+    """The query parameters, read strictly: a malformed or empty one is a 400 naming it
+    (as api.filters.StrictFilterBackend does for the lists)."""
+    query = serializer_class(data=request.query_params)
+    errors = dict(query.errors) if not query.is_valid() else {}
+    for name in query.fields:
+        if any(value.strip() == "" for value in request.query_params.getlist(name)):
+            errors[name] = [gettext("May not be empty; leave the parameter out instead.")]
+    if errors:
+        raise ValidationError(errors)
+    return query.validated_data
+
+
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The record's slug.")
+
+# --- Response shapes (documentation only: the views return plain data) -------------------
+
+
+class NodeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    kind = serializers.CharField(help_text=_("network or institution"))
+    slug = serializers.CharField()
+    label = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField(help_text=_("The node's page on this site."))
+    tier = serializers.IntegerField(
+        help_text=_("Drawing tier: 0 the centre, 1 supranational, 2 national, 3 subnational.")
+    )
+    branch = serializers.CharField(required=False)
+    branch_label = serializers.CharField(required=False)
+    level = serializers.CharField(required=False)
+    jurisdiction = serializers.CharField(required=False, allow_blank=True)
+    jurisdiction_name = serializers.CharField(required=False, allow_blank=True)
+    sector = serializers.CharField(required=False)
+    sector_label = serializers.CharField(required=False)
+    dimension = serializers.CharField(required=False)
+    dimension_label = serializers.CharField(required=False)
+    members = serializers.IntegerField(required=False)
+    shared = serializers.IntegerField(required=False)
+
+
+class EdgeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    source = serializers.CharField()
+    target = serializers.CharField()
+    weight = serializers.IntegerField(help_text=_("Shared members, for lattice edges."))
+    kind = serializers.CharField(required=False)
+    role = serializers.CharField(required=False)
+    role_label = serializers.CharField(required=False)
+
+
+class GraphSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    nodes = NodeSerializer(many=True)
+    edges = EdgeSerializer(many=True)
+
+
+class NetworkGraphSerializer(GraphSerializer):
+    vertical = serializers.BooleanField()
+
+
+class MapAreaSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("ISO 3166-1 alpha-2 code."))
+    name = serializers.CharField()
+    url = serializers.CharField()
+    numeric = serializers.CharField(
+        allow_blank=True, help_text=_("ISO 3166-1 numeric code (world-atlas feature id).")
+    )
+    count = serializers.IntegerField(help_text=_("Member institutions from there."))
+
+
+class NetworkMapSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    jurisdictions = MapAreaSerializer(many=True)
+
+
+class EventSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.CharField()
+    date = serializers.CharField()
+    role = serializers.CharField()
+
+
+class TimelinePointSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    members = serializers.IntegerField(help_text=_("Members at the year's end (or today)."))
+    joined = EventSerializer(many=True)
+    left = EventSerializer(many=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    years = TimelinePointSerializer(many=True)
+
+
+class CountrySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField(allow_blank=True)
+
+
+class RegionRowSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    missing = serializers.IntegerField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    group = serializers.CharField()
+    group_label = serializers.CharField()
+    total = serializers.IntegerField()
+    share = serializers.FloatField()
+    covered = CountrySerializer(many=True)
+    missing = CountrySerializer(many=True)
+    regions = RegionRowSerializer(many=True)
+
+
+def country_dicts(countries) -> list[dict]:
+    return [{"code": c.code, "name": c.name, "region": c.region} for c in countries]
+
+
+def network_coverage_data(network: Network, rows, on, group: str) -> dict:
+    codes = graphs.member_codes([row for row in rows if graphs.held(row, on)])
+    result = cov.coverage(codes, group)
+    return {
+        "as_of": on.isoformat(),
+        **result,
+        "covered": country_dicts(result["covered"]),
+        "missing": country_dicts(result["missing"]),
+        "regions": cov.region_summary(codes),
+    }
+
+
+# --- Views ----------------------------------------------------------------------------
+
+
+class VisualView(APIView):
+    """Shared: plain data, no pagination, no filter backends."""
+
+    filter_backends = []
+
+
+class NetworkGraphView(VisualView):
+    renderer_classes = GRAPH_RENDERERS
+
+    @extend_schema(
+        summary="A network and its members on a date, as a graph",
+        parameters=[SLUG, AsOfQuery],
+        responses=NetworkGraphSerializer,
+        operation_id="networks_graph",
+    )
+    def get(self, request, slug):
+        query = read_query(request, AsOfQuery)
+        network = get_object_or_404(Network, slug=slug)
+        on = query.get("as_of") or timezone.localdate()
+        return Response(graphs.network_graph(network, graphs.network_memberships(network), on))
+
+
+class NetworkMapView(VisualView):
+    @extend_schema(
+        summary="A network's member jurisdictions on a date (the member map)",
+        parameters=[SLUG, AsOfQuery],
+        responses=NetworkMapSerializer,
+        operation_id="networks_map",
+    )
+    def get(self, request, slug):
+        query = read_query(request, AsOfQuery)
+        network = get_object_or_404(Network, slug=slug)
+        on = query.get("as_of") or timezone.localdate()
+        rows = graphs.network_memberships(network)
+        return Response({"as_of": on.isoformat(), "jurisdictions": graphs.network_map(rows, on)})
+
+
+class NetworkTimelineView(VisualView):
+    @extend_schema(
+        summary="A network's members per year, with joins and departures",
+        parameters=[SLUG],
+        responses=TimelineSerializer,
+        operation_id="networks_timeline",
+    )
+    def get(self, request, slug):
+        network = get_object_or_404(Network, slug=slug)
+        return Response({"years": graphs.network_timeline(graphs.network_memberships(network))})
+
+
+class NetworkCoverageView(VisualView):
+    @extend_schema(
+        summary="Who is missing: a network's member states against a reference group",
+        parameters=[SLUG, CoverageQuery],
+        responses=CoverageSerializer,
+        operation_id="networks_coverage",
+    )
+    def get(self, request, slug):
+        query = read_query(request, CoverageQuery)
+        network = get_object_or_404(Network, slug=slug)
+        on = query.get("as_of") or timezone.localdate()
+        group = query.get("group") or cov.DEFAULT_GROUP
+        rows = graphs.network_memberships(network)
+        return Response(network_coverage_data(network, rows, on, group))
+
+
+class EgoGraphView(VisualView):
+    renderer_classes = GRAPH_RENDERERS
+
+    @extend_schema(
+        summary="An institution, its networks and its closest peers, as a graph",
+        parameters=[SLUG, AsOfQuery],
+        responses=GraphSerializer,
+        operation_id="institutions_ego_graph",
+    )
+    def get(self, request, slug):
+        query = read_query(request, AsOfQuery)
+        institution = get_object_or_404(
+            Institution.objects.select_related("jurisdiction"), slug=slug
+        )
+        on = query.get("as_of") or timezone.localdate()
+        return Response(graphs.ego_graph(institution, on))
+
+
+def lattice_networks(query: dict):
+    on = query.get("as_of") or timezone.localdate()
+    networks = Network.objects.active(on).order_by("name")
+    if query.get("sector"):
+        networks = networks.filter(sector=query["sector"])
+    if query.get("dimension"):
+        networks = networks.filter(dimension=query["dimension"])
+    if query.get("function"):
+        networks = networks.with_function(query["function"])
+    return list(networks), on
+
+
+class LatticeView(VisualView):
+    renderer_classes = GRAPH_RENDERERS
+
+    @extend_schema(
+        summary="The lattice: networks linked by their shared members",
+        description=(
+            "Edge `weight` is the number of member institutions two networks share "
+            "(`kind` overlap); `kind` member links a network to a network it belongs to."
+        ),
+        parameters=[LatticeQuery],
+        responses=GraphSerializer,
+        operation_id="lattice",
+    )
+    def get(self, request):
+        networks, on = lattice_networks(read_query(request, LatticeQuery))
+        return Response(graphs.lattice(networks, on))
+
+
+class JurisdictionMapSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    jurisdictions = MapAreaSerializer(many=True)
+
+
+class JurisdictionMapView(VisualView):
+    @extend_schema(
+        summary="Jurisdictions shaded by the number of networks their institutions belong to",
+        parameters=[AsOfQuery],
+        responses=JurisdictionMapSerializer,
+        operation_id="jurisdiction_map",
+    )
+    def get(self, request):
+        query = read_query(request, AsOfQuery)
+        on = query.get("as_of") or timezone.localdate()
+        return Response(
+            {"as_of": on.isoformat(), "jurisdictions": cov.jurisdiction_network_counts(on)}
+        )
+
+
+class GapNetworkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.CharField()
+    members = serializers.IntegerField()
+
+
+class SectorGapSerializer(serializers.Serializer):
+    sector = serializers.CharField()
+    label = serializers.CharField()
+    # "in" is a Python keyword: declared through the fields mapping below.
+    absent = GapNetworkSerializer(many=True, help_text=_("Networks of the sector it is not in."))
+
+
+SectorGapSerializer._declared_fields["in"] = GapNetworkSerializer(
+    many=True, help_text=_("Networks of the sector it takes part in.")
+)
+
+
+class JurisdictionCoverageSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    sectors = SectorGapSerializer(many=True)
+
+
+class JurisdictionCoverageView(VisualView):
+    @extend_schema(
+        summary="Who is missing, per jurisdiction: the networks of its sectors it is absent from",
+        parameters=[SLUG, AsOfQuery],
+        responses=JurisdictionCoverageSerializer,
+        operation_id="jurisdictions_coverage",
+    )
+    def get(self, request, slug):
+        query = read_query(request, AsOfQuery)
+        jurisdiction = get_object_or_404(Jurisdiction, slug=slug)
+        on = query.get("as_of") or timezone.localdate()
+        return Response(
+            {"as_of": on.isoformat(), "sectors": cov.jurisdiction_gaps(jurisdiction, on)}
+        )
+
+
+class CompareQuery(AsOfQuery):
+    jurisdictions = serializers.RegexField(
+        r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?(,[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?){1,2}$",
+        help_text=_("Two or three jurisdiction codes, comma-separated, e.g. DE,FR."),
+        error_messages={"invalid": _("Give two or three jurisdiction codes, e.g. DE,FR.")},
+    )
+
+    def validate_jurisdictions(self, value: str) -> list[Jurisdiction]:
+        codes = list(
+            dict.fromkeys(code.strip().upper() for code in value.split(",") if code.strip())
+        )
+        if not 2 <= len(codes) <= compare.MAX_JURISDICTIONS:
+            raise ValidationError(gettext("Give two or three jurisdiction codes."))
+        found = {j.code: j for j in Jurisdiction.objects.filter(code__in=codes)}
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise ValidationError(
+                gettext("Unknown jurisdiction code: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return [found[code] for code in codes]
+
+
+class CompareNetworkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.CharField()
+
+
+class CompareInstitutionSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    networks = CompareNetworkSerializer(many=True)
+
+
+class CompareBranchSerializer(serializers.Serializer):
+    branch = serializers.CharField()
+    label = serializers.CharField()
+    institutions = CompareInstitutionSerializer(many=True)
+
+
+class CompareColumnSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    network_count = serializers.IntegerField()
+    branches = CompareBranchSerializer(many=True)
+
+
+class CompareSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    jurisdictions = CompareColumnSerializer(many=True)
+    shared_networks = serializers.ListField(child=serializers.CharField())
+
+
+class CompareView(VisualView):
+    @extend_schema(
+        summary="Two or three disaggregated states side by side",
+        parameters=[CompareQuery],
+        responses=CompareSerializer,
+        operation_id="compare",
+    )
+    def get(self, request):
+        query = read_query(request, CompareQuery)
+        return Response(compare.compare(query["jurisdictions"], query.get("as_of")))

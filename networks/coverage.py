@@ -1,0 +1,198 @@
+"""Who is missing: a network's member jurisdictions against a reference group of states.
+
+The groups come from `country_converter`'s maintained tables (UN membership, G7, G20,
+OECD, EU, continents), not from hand-typed lists. World Bank income groups are not in
+that package, so they are not offered.
+"""
+
+import functools
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from institutions.regions import Region
+
+from .graphs import iso_numeric
+from .models import Membership, Network
+
+# Our UN M49 regions against country_converter's `continent` column.
+CONTINENT_REGION = {
+    "Africa": Region.AFRICA,
+    "America": Region.AMERICAS,
+    "Asia": Region.ASIA,
+    "Europe": Region.EUROPE,
+    "Oceania": Region.OCEANIA,
+}
+
+GROUPS: dict[str, object] = {
+    "un": _("All UN member states"),
+    "g20": _("G20 member states"),
+    "g7": _("G7"),
+    "oecd": _("OECD members"),
+    "eu": _("EU member states"),
+    **{f"region-{value}": label for value, label in Region.choices},
+}
+DEFAULT_GROUP = "un"
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    region: str
+
+
+def _alpha2(value: str) -> str:
+    # A few rows hold a regular expression of accepted codes ("^GB$|^UK$"): the first
+    # alternative is the ISO 3166-1 code.
+    return value.split("|")[0].strip("^$")
+
+
+@functools.cache
+def _table() -> list[tuple[Country, frozenset[str]]]:
+    """Every UN member state with the groups it belongs to (loaded once per process)."""
+    import country_converter
+
+    data = country_converter.CountryConverter().data
+    rows = []
+    for record in data.to_dict("records"):
+        if str(record.get("UNmember")) in {"<NA>", "nan", "None"}:
+            continue
+        region = CONTINENT_REGION.get(record["continent"], "")
+        groups = {"un", f"region-{region}"} if region else {"un"}
+        for column, group in (("G7", "g7"), ("OECD", "oecd"), ("EU27", "eu")):
+            if str(record.get(column)) not in {"<NA>", "nan", "None"}:
+                groups.add(group)
+        code = _alpha2(record["ISO2"])
+        # country_converter lists every EU state under G20 because the EU is a member;
+        # the member *states* are the G20 countries that are not in the EU, with the
+        # three EU states that sit in their own right.
+        if str(record.get("G20")) not in {"<NA>", "nan", "None"} and (
+            "eu" not in groups or "g7" in groups
+        ):
+            groups.add("g20")
+        rows.append((Country(code, record["name_short"], region), frozenset(groups)))
+    return sorted(rows, key=lambda row: row[0].name)
+
+
+def group_members(group: str) -> list[Country]:
+    return [country for country, groups in _table() if group in groups]
+
+
+def coverage(member_codes: set[str], group: str) -> dict:
+    """The group's states split into those with a member institution and those without."""
+    countries = group_members(group)
+    covered = [c for c in countries if c.code in member_codes]
+    missing = [c for c in countries if c.code not in member_codes]
+    return {
+        "group": group,
+        "group_label": str(GROUPS[group]),
+        "total": len(countries),
+        "covered": covered,
+        "missing": missing,
+        "share": round(len(covered) / len(countries), 3) if countries else 0.0,
+    }
+
+
+def region_summary(member_codes: set[str]) -> list[dict]:
+    """Per UN region: how many of its UN member states take part."""
+    rows = []
+    for value, label in Region.choices:
+        countries = group_members(f"region-{value}")
+        covered = sum(1 for c in countries if c.code in member_codes)
+        rows.append(
+            {
+                "region": value,
+                "label": str(label),
+                "total": len(countries),
+                "covered": covered,
+                "missing": len(countries) - covered,
+            }
+        )
+    return rows
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+def state_q_prefix() -> tuple:
+    """A membership's member state: a subdivision's institutions count for its state."""
+    j = "member_institution__jurisdiction"
+    return (
+        Coalesce(f"{j}__parent__code", f"{j}__code"),
+        Coalesce(f"{j}__parent__name", f"{j}__name"),
+        Coalesce(f"{j}__parent__slug", f"{j}__slug"),
+    )
+
+
+def jurisdiction_network_counts(on=None) -> list[dict]:
+    """Per jurisdiction, the number of networks its institutions belong to on the date
+    (today by default). One query."""
+    code, name, slug = state_q_prefix()
+    rows = (
+        Membership.objects.as_of(on or timezone.localdate())
+        .filter(member_institution__jurisdiction__isnull=False)
+        .annotate(state_code=code, state_name=name, state_slug=slug)
+        .values("state_code", "state_name", "state_slug")
+        .annotate(count=Count("network", distinct=True))
+        .order_by("-count", "state_name")
+    )
+    return [
+        {
+            "code": row["state_code"],
+            "name": row["state_name"],
+            "url": reverse("institutions:jurisdiction-detail", kwargs={"slug": row["state_slug"]}),
+            "numeric": iso_numeric(row["state_code"]),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
+    """Per sector the jurisdiction's institutions work in: the networks of that sector
+    it takes part in, and those it is absent from. Two queries."""
+    on = on or timezone.localdate()
+    present = set(
+        Membership.objects.as_of(on)
+        .filter(
+            Q(member_institution__jurisdiction=jurisdiction)
+            | Q(member_institution__jurisdiction__parent=jurisdiction)
+        )
+        .values_list("network_id", flat=True)
+    )
+    networks = (
+        Network.objects.active(on)
+        .annotate(
+            member_count=Count(
+                "memberships", filter=Membership.as_of_q(on, prefix="memberships__"), distinct=True
+            )
+        )
+        .filter(member_count__gt=0)
+        .order_by("sector", "name")
+    )
+    by_sector: dict[str, dict] = {}
+    for network in networks:
+        entry = by_sector.setdefault(
+            network.sector,
+            {
+                "sector": network.sector,
+                "label": str(network.get_sector_display()),
+                "in": [],
+                "absent": [],
+            },
+        )
+        entry["in" if network.pk in present else "absent"].append(
+            {
+                "slug": network.slug,
+                "name": network.name,
+                "label": network.acronym or network.name,
+                "url": network.get_absolute_url(),
+                "members": network.member_count,
+            }
+        )
+    return [entry for entry in by_sector.values() if entry["in"]]

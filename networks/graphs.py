@@ -1,0 +1,382 @@
+"""Graph, map and timeline data for the visual views, each from one or two queries.
+
+The same dictionaries feed the HTML pages (json_script + an accessible table) and the
+API (api/visual.py). Nothing here runs a query per node: memberships are read once and
+the graph is assembled in Python.
+"""
+
+import datetime
+import itertools
+from collections import Counter, defaultdict
+from xml.etree import ElementTree as ET
+
+import pycountry
+from django.db.models import Count
+from django.utils import timezone
+
+from institutions.models import Institution, Level
+from sources.partial_dates import iso_partial_date, truncate
+
+from .models import Membership, Network
+
+# Vertical networks are drawn in tiers: the network, then supranational bodies above
+# their national counterparts, then subnational ones.
+LEVEL_TIER = {
+    Level.INTERNATIONAL: 1,
+    Level.SUPRANATIONAL: 1,
+    Level.NATIONAL: 2,
+    Level.SUBNATIONAL: 3,
+}
+
+
+def held(row: Membership, on: datetime.date) -> bool:
+    """Python twin of `Membership.as_of_q` for rows already loaded."""
+    if row.start_date and row.start_date > on:
+        return False
+    return row.end_date is None or row.end_date >= truncate(on, row.end_date_precision)
+
+
+def institution_node(institution: Institution) -> dict:
+    jurisdiction = institution.jurisdiction
+    return {
+        "id": f"i-{institution.slug}",
+        "kind": "institution",
+        "slug": institution.slug,
+        "label": institution.acronym or institution.name,
+        "name": institution.name,
+        "url": institution.get_absolute_url(),
+        "branch": institution.branch,
+        "branch_label": str(institution.get_branch_display()),
+        "level": institution.level,
+        "level_label": str(institution.get_level_display()),
+        "jurisdiction": jurisdiction.code if jurisdiction else "",
+        "jurisdiction_name": jurisdiction.name if jurisdiction else "",
+        "tier": LEVEL_TIER.get(institution.level, 2),
+    }
+
+
+def network_node(network: Network, **extra) -> dict:
+    return {
+        "id": f"n-{network.slug}",
+        "kind": "network",
+        "slug": network.slug,
+        "label": network.acronym or network.name,
+        "name": network.name,
+        "url": network.get_absolute_url(),
+        "sector": network.sector,
+        "dimension": network.dimension,
+        "tier": 0,
+        **extra,
+    }
+
+
+def network_memberships(network: Network):
+    """All of a network's memberships (any date), members joined: one query."""
+    return list(
+        network.memberships.select_related(
+            "member_institution__jurisdiction__parent", "member_network"
+        ).order_by("start_date", "id")
+    )
+
+
+def member_codes(rows: list[Membership]) -> set[str]:
+    """ISO 3166-1 codes of the states the members belong to (a subdivision counts for
+    its state; the EU and international bodies for none)."""
+    codes = set()
+    for row in rows:
+        institution = row.member_institution
+        if institution and institution.jurisdiction:
+            jurisdiction = institution.jurisdiction
+            codes.add((jurisdiction.parent or jurisdiction).code)
+    return codes
+
+
+def network_graph(network: Network, rows: list[Membership], on: datetime.date) -> dict:
+    """The network and its members on the date, as nodes and edges."""
+    nodes = [network_node(network)]
+    edges = []
+    seen = set()
+    for row in rows:
+        if not held(row, on):
+            continue
+        if row.member_institution:
+            node = institution_node(row.member_institution)
+        else:
+            node = network_node(row.member_network, tier=1)
+        if node["id"] not in seen:
+            seen.add(node["id"])
+            nodes.append(node)
+        edges.append(
+            {
+                "id": f"m-{row.pk}",
+                "source": node["id"],
+                "target": nodes[0]["id"],
+                "role": row.role,
+                "role_label": str(row.get_role_display()),
+                "weight": 1,
+            }
+        )
+    return {
+        "as_of": on.isoformat(),
+        "vertical": network.dimension == "vertical",
+        **_graph(nodes, edges),
+    }
+
+
+def _graph(nodes: list[dict], edges: list[dict]) -> dict:
+    return {"nodes": nodes, "edges": edges}
+
+
+def network_map(rows: list[Membership], on: datetime.date) -> list[dict]:
+    """Member jurisdictions on the date with their number of member institutions."""
+    counts: Counter = Counter()
+    names = {}
+    for row in rows:
+        institution = row.member_institution
+        if institution and institution.jurisdiction and held(row, on):
+            jurisdiction = institution.jurisdiction.parent or institution.jurisdiction
+            counts[jurisdiction.code] += 1
+            names[jurisdiction.code] = jurisdiction
+    return [
+        {
+            "code": code,
+            "name": names[code].name,
+            "url": names[code].get_absolute_url(),
+            "numeric": iso_numeric(code),
+            "count": count,
+        }
+        for code, count in sorted(counts.items(), key=lambda item: names[item[0]].name)
+    ]
+
+
+def iso_numeric(code: str) -> str:
+    """ISO 3166-1 numeric code, which world-atlas uses as its feature ids."""
+    country = pycountry.countries.get(alpha_2=code)
+    return country.numeric if country else ""
+
+
+def network_timeline(rows: list[Membership], today: datetime.date | None = None) -> list[dict]:
+    """Per year since the first recorded start: members at the year's end (or today),
+    and who joined and left during it."""
+    today = today or timezone.localdate()
+    starts = [row.start_date.year for row in rows if row.start_date]
+    ends = [row.end_date.year for row in rows if row.end_date]
+    if not rows or not (starts or ends):
+        return []
+    points = []
+    for year in range(min(starts + ends), today.year + 1):
+        on = min(datetime.date(year, 12, 31), today)
+        joined = [r for r in rows if r.start_date and r.start_date.year == year]
+        left = [r for r in rows if r.end_date and r.end_date.year == year]
+        points.append(
+            {
+                "year": year,
+                "members": sum(1 for r in rows if held(r, on)),
+                "joined": [_event(r, r.start_date, r.start_date_precision) for r in joined],
+                "left": [_event(r, r.end_date, r.end_date_precision) for r in left],
+            }
+        )
+    return points
+
+
+def _event(row: Membership, date: datetime.date, precision: str) -> dict:
+    member = row.member
+    return {
+        "name": str(member),
+        "url": member.get_absolute_url(),
+        "date": iso_partial_date(date, precision),
+        "role": row.role,
+    }
+
+
+def connected_networks(network: Network, on: datetime.date, limit: int = 12) -> list[dict]:
+    """Networks sharing member institutions with this one on the date: one query."""
+    members = Membership.objects.as_of(on).filter(network=network, member_institution__isnull=False)
+    rows = (
+        Membership.objects.as_of(on)
+        .filter(member_institution__in=members.values("member_institution"))
+        .exclude(network=network)
+        .values("network__slug", "network__name", "network__acronym")
+        .annotate(shared=Count("member_institution", distinct=True))
+        .order_by("-shared", "network__name")[:limit]
+    )
+    return [
+        {
+            "slug": row["network__slug"],
+            "name": row["network__name"],
+            "label": row["network__acronym"] or row["network__name"],
+            "url": Network(slug=row["network__slug"]).get_absolute_url(),
+            "shared": row["shared"],
+        }
+        for row in rows
+    ]
+
+
+def lattice(networks: list[Network], on: datetime.date) -> dict:
+    """Networks linked by shared member institutions (weight = how many), and networks
+    that are members of other networks. Two queries in all: networks, memberships."""
+    by_id = {network.pk: network for network in networks}
+    rows = (
+        Membership.objects.as_of(on)
+        .filter(network__in=list(by_id))
+        .values_list("network_id", "member_institution_id", "member_network_id")
+    )
+    networks_of: dict[int, set[int]] = defaultdict(set)
+    member_counts: Counter = Counter()
+    member_of = []
+    for network_id, institution_id, member_network_id in rows:
+        if institution_id:
+            networks_of[institution_id].add(network_id)
+            member_counts[network_id] += 1
+        elif member_network_id in by_id:
+            member_of.append((member_network_id, network_id))
+            member_counts[network_id] += 1
+    overlap: Counter = Counter()
+    for network_ids in networks_of.values():
+        for pair in itertools.combinations(sorted(network_ids), 2):
+            overlap[pair] += 1
+    nodes = [
+        network_node(
+            network,
+            members=member_counts[network.pk],
+            sector_label=str(network.get_sector_display()),
+            dimension_label=str(network.get_dimension_display()),
+        )
+        for network in networks
+    ]
+    node_id = {network.pk: f"n-{network.slug}" for network in networks}
+    edges = [
+        {
+            "id": f"o-{a}-{b}",
+            "source": node_id[a],
+            "target": node_id[b],
+            "kind": "overlap",
+            "weight": weight,
+        }
+        for (a, b), weight in sorted(overlap.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    edges += [
+        {
+            "id": f"p-{member}-{parent}",
+            "source": node_id[member],
+            "target": node_id[parent],
+            "kind": "member",
+            "weight": 1,
+        }
+        for member, parent in member_of
+    ]
+    return {"as_of": on.isoformat(), **_graph(nodes, edges)}
+
+
+def ego_graph(institution: Institution, on: datetime.date, limit: int = 10) -> dict:
+    """The institution, its networks on the date, and the institutions it shares the
+    most networks with. Two queries: its memberships, and its networks' memberships."""
+    own = list(
+        Membership.objects.as_of(on)
+        .filter(member_institution=institution)
+        .select_related("network")
+        .order_by("network__name")
+    )
+    centre = institution_node(institution)
+    centre["tier"] = 0
+    networks = {row.network_id: row.network for row in own}
+    co = (
+        Membership.objects.as_of(on)
+        .filter(network_id__in=list(networks), member_institution__isnull=False)
+        .exclude(member_institution=institution)
+        .select_related("member_institution__jurisdiction")
+    )
+    shared: dict[int, set[int]] = defaultdict(set)
+    others: dict[int, Institution] = {}
+    for row in co:
+        shared[row.member_institution_id].add(row.network_id)
+        others[row.member_institution_id] = row.member_institution
+    top = sorted(shared, key=lambda pk: (-len(shared[pk]), others[pk].name))[:limit]
+    nodes = [centre] + [network_node(n, tier=1) for n in networks.values()]
+    edges = [
+        {
+            "id": f"m-{row.pk}",
+            "source": centre["id"],
+            "target": f"n-{row.network.slug}",
+            "kind": "member",
+            "weight": 1,
+        }
+        for row in own
+    ]
+    for pk in top:
+        node = institution_node(others[pk])
+        node["tier"] = 2
+        node["shared"] = len(shared[pk])
+        nodes.append(node)
+        edges += [
+            {
+                "id": f"c-{pk}-{network_id}",
+                "source": node["id"],
+                "target": f"n-{networks[network_id].slug}",
+                "kind": "member",
+                "weight": 1,
+            }
+            for network_id in sorted(shared[pk])
+        ]
+    return {"as_of": on.isoformat(), **_graph(nodes, edges)}
+
+
+# --- Exports for Gephi and networkx -------------------------------------------------------
+
+NODE_KEYS = ("label", "name", "kind", "url", "branch", "jurisdiction", "sector", "dimension")
+
+
+def to_graphml(graph: dict) -> bytes:
+    ns = "http://graphml.graphdrawing.org/xmlns"
+    root = ET.Element("graphml", xmlns=ns)
+    for key in NODE_KEYS:
+        ET.SubElement(
+            root, "key", id=key, attrib={"for": "node", "attr.name": key, "attr.type": "string"}
+        )
+    ET.SubElement(
+        root,
+        "key",
+        id="weight",
+        attrib={"for": "edge", "attr.name": "weight", "attr.type": "double"},
+    )
+    body = ET.SubElement(root, "graph", id="G", edgedefault="undirected")
+    for node in graph["nodes"]:
+        element = ET.SubElement(body, "node", id=node["id"])
+        for key in NODE_KEYS:
+            if node.get(key):
+                ET.SubElement(element, "data", key=key).text = str(node[key])
+    for edge in graph["edges"]:
+        element = ET.SubElement(
+            body, "edge", id=edge["id"], source=edge["source"], target=edge["target"]
+        )
+        ET.SubElement(element, "data", key="weight").text = str(edge.get("weight", 1))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def to_gexf(graph: dict) -> bytes:
+    root = ET.Element("gexf", xmlns="http://gexf.net/1.3", version="1.3")
+    body = ET.SubElement(root, "graph", defaultedgetype="undirected", mode="static")
+    attributes = ET.SubElement(body, "attributes", attrib={"class": "node"})
+    keys = [key for key in NODE_KEYS if key != "label"]
+    for index, key in enumerate(keys):
+        ET.SubElement(attributes, "attribute", id=str(index), title=key, type="string")
+    nodes = ET.SubElement(body, "nodes")
+    for node in graph["nodes"]:
+        element = ET.SubElement(nodes, "node", id=node["id"], label=str(node["label"]))
+        values = ET.SubElement(element, "attvalues")
+        for index, key in enumerate(keys):
+            if node.get(key):
+                ET.SubElement(
+                    values, "attvalue", attrib={"for": str(index), "value": str(node[key])}
+                )
+    edges = ET.SubElement(body, "edges")
+    for edge in graph["edges"]:
+        ET.SubElement(
+            edges,
+            "edge",
+            id=edge["id"],
+            source=edge["source"],
+            target=edge["target"],
+            weight=str(edge.get("weight", 1)),
+        )
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

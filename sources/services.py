@@ -1,0 +1,216 @@
+"""Undoing a change set: put every record it touched back as it was before.
+
+Works for any change set (an edit, a deletion, an imported list, a merge, even an
+undo): records it created are deleted, records it changed get their previous version
+back (with their sources), records it deleted are re-created as they were, with their
+original ids. The undo is itself a change set, so it can be undone in turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from .history import (
+    describe,
+    history_model,
+    m2m_history_models,
+    recording,
+    related_fields,
+    tracked_models,
+    version_instance,
+)
+from .models import ChangeKind, ChangeSet
+
+
+class UndoRefused(Exception):
+    """The change set cannot be undone automatically; nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class UndoStep:
+    """One record to put back: delete it, restore its previous version, or re-create it."""
+
+    model: type[models.Model]
+    pk: Any
+    action: str  # "delete" | "restore" | "recreate"
+    label: str
+    version: Any = None  # the historical row to go back to (restore, recreate)
+
+    @property
+    def model_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def action_display(self) -> str:
+        return {
+            "delete": _("delete (it was added)"),
+            "restore": _("restore the earlier version"),
+            "recreate": _("restore (it was deleted)"),
+        }[self.action]
+
+
+@dataclass
+class UndoPlan:
+    change_set: ChangeSet
+    steps: list[UndoStep] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for s in self.steps if s.action == action)
+
+    @property
+    def deletes(self) -> int:
+        return self.count("delete")
+
+    @property
+    def restores(self) -> int:
+        return self.count("restore")
+
+    @property
+    def recreates(self) -> int:
+        return self.count("recreate")
+
+
+def plan_undo(change_set: ChangeSet) -> UndoPlan:
+    """What undoing `change_set` would do, and what stands in its way."""
+    plan = UndoPlan(change_set)
+    later = change_set.undone_by.order_by("created_at").first()
+    if later is not None:
+        plan.problems.append(
+            _("This change set was already undone (change set #%(id)s).") % {"id": later.pk}
+        )
+    for model in tracked_models():
+        hmodel = history_model(model)
+        rows = list(
+            hmodel.objects.filter(change_set=change_set).select_related(*related_fields(hmodel))
+        )
+        if not rows:
+            continue
+        row_ids = {r.history_id for r in rows}
+        others: dict[Any, list] = {}
+        for other in hmodel.objects.filter(id__in=[r.id for r in rows]).exclude(
+            history_id__in=row_ids
+        ):
+            others.setdefault(other.id, []).append(other)
+        for row in rows:
+            label = _history_label(row)
+            newer = [o for o in others.get(row.id, []) if o.history_id > row.history_id]
+            if newer:
+                plan.problems.append(
+                    _(
+                        "%(record)s was changed again afterwards (%(date)s); undo or revert "
+                        "that change first."
+                    )
+                    % {"record": label, "date": max(o.history_date for o in newer).date()}
+                )
+                continue
+            if row.history_type == "+":
+                plan.steps.append(UndoStep(model, row.id, "delete", label))
+            elif row.history_type == "-":
+                plan.steps.append(UndoStep(model, row.id, "recreate", label, row))
+            else:
+                older = [o for o in others.get(row.id, []) if o.history_id < row.history_id]
+                if not older:
+                    plan.problems.append(
+                        _("No version of %(record)s before this change is recorded.")
+                        % {"record": label}
+                    )
+                    continue
+                previous = max(older, key=lambda o: o.history_id)
+                plan.steps.append(UndoStep(model, row.id, "restore", label, previous))
+    return plan
+
+
+def undo_change_set(*, change_set: ChangeSet, user: Any = None, reason: str = "") -> ChangeSet:
+    """Undo `change_set` in one transaction, recorded as a new change set.
+
+    Raises UndoRefused (writing nothing) when a record was changed again since, when no
+    earlier version is recorded, or when the database refuses the result.
+    """
+    try:
+        with transaction.atomic():
+            plan = plan_undo(change_set)
+            if plan.problems:
+                raise UndoRefused(plan.problems)
+            with recording(
+                kind=ChangeKind.UNDO, reason=reason, user=user, undoes=change_set
+            ) as rec:
+                # Parents before children when putting records back; children first when
+                # removing them.
+                for step in (s for s in plan.steps if s.action == "recreate"):
+                    _recreate(step, rec)
+                for step in (s for s in plan.steps if s.action == "restore"):
+                    _restore(step)
+                for step in reversed([s for s in plan.steps if s.action == "delete"]):
+                    obj = step.model._default_manager.filter(pk=step.pk).first()
+                    if obj is not None:  # else it went with a parent (CASCADE)
+                        obj.delete()
+            if rec.change_set is None:  # nothing to write: still say it was undone
+                rec.get_change_set()
+            return rec.change_set
+    except ProtectedError as exc:
+        refs = ", ".join(str(o) for o in list(exc.protected_objects)[:5])
+        raise UndoRefused(
+            [_("Records added since refer to what this would delete: %(refs)s.") % {"refs": refs}]
+        ) from exc
+    except IntegrityError as exc:
+        raise UndoRefused(
+            [_("The database refused the result: %(error)s.") % {"error": exc}]
+        ) from exc
+
+
+def _history_label(row) -> str:
+    try:
+        return describe(version_instance(row))[0]
+    except Exception:  # a version referring to records long gone
+        return f"{row.instance_type._meta.verbose_name} #{row.id}"
+
+
+def _snapshot(version) -> dict[str, list]:
+    """The related ids (sources) a historical version cited, per many-to-many field."""
+    result = {}
+    for m2m_field, m2m_hmodel in m2m_history_models(type(version)):
+        other = m2m_field.m2m_reverse_field_name() + "_id"
+        result[m2m_field.name] = list(
+            m2m_hmodel.objects.filter(history_id=version.history_id).values_list(other, flat=True)
+        )
+    return result
+
+
+def _set_m2m(obj: models.Model, snapshot: dict[str, list], *, quietly: bool) -> None:
+    for name, ids in snapshot.items():
+        related = obj._meta.get_field(name).related_model
+        existing = list(related._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        if quietly:
+            obj.skip_history_when_saving = True
+        try:
+            getattr(obj, name).set(existing)
+        finally:
+            if quietly:
+                del obj.skip_history_when_saving
+
+
+def _recreate(step: UndoStep, rec) -> None:
+    """Insert a deleted record as it was, with its id and original creation time."""
+    obj = step.version.instance
+    # A raw save writes the stored values as they are (no auto_now) and no history row;
+    # the history row is written below, with the record's sources.
+    obj.save_base(raw=True, force_insert=True)
+    _set_m2m(obj, _snapshot(step.version), quietly=True)
+    rec.record_bulk(step.model, [obj], "+")
+
+
+def _restore(step: UndoStep) -> None:
+    obj = step.version.instance
+    obj._state.adding = False
+    obj.save()
+    _set_m2m(obj, _snapshot(step.version), quietly=False)
