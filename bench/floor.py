@@ -1,0 +1,293 @@
+"""The floor: the thinnest honest WSGI app answering the benchmark's questions.
+
+No framework: one psycopg connection per worker, one hand-written SQL query per table
+touched, JSON built from dicts with the same keys and values as Lattice's API. Lattice's
+speed is reported as a ratio against this app, measured in the same run.
+Serve with: gunicorn -w 2 bench.floor:app  (DATABASE_URL names the database)
+"""
+
+import datetime
+import os
+import re
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import psycopg
+
+try:
+    import orjson
+
+    def dumps(value) -> bytes:
+        return orjson.dumps(value)
+except ImportError:  # the floor is only faster with orjson; json keeps it honest
+    import json
+
+    def dumps(value) -> bytes:
+        return json.dumps(value, default=str, separators=(",", ":")).encode()
+
+
+DSN = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lattice_bench")
+_conn = None
+
+
+def db():
+    global _conn
+    if _conn is None or _conn.closed:
+        _conn = psycopg.connect(DSN, autocommit=True)
+    return _conn
+
+
+def rows(sql: str, params=()) -> list[dict]:
+    with db().cursor(row_factory=psycopg.rows.dict_row) as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def partial(value, precision):
+    if value is None:
+        return None
+    return {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(
+        precision, value.isoformat()
+    )
+
+
+def sources_of(table: str, fk: str, ids: list[int], base: str) -> dict[int, list]:
+    if not ids:
+        return {}
+    found: dict[int, list] = {}
+    for r in rows(
+        f"SELECT t.{fk} AS owner, s.id, s.url, s.title, s.publisher, s.accessed_on "
+        f"FROM {table} t JOIN sources_source s ON s.id = t.source_id "
+        f"WHERE t.{fk} = ANY(%s) ORDER BY s.url",
+        (ids,),
+    ):
+        found.setdefault(r["owner"], []).append(
+            {
+                "id": r["id"],
+                "document_url": r["url"],
+                "title": r["title"],
+                "publisher": r["publisher"],
+                "accessed_on": iso(r["accessed_on"]),
+            }
+        )
+    return found
+
+
+def institution_ref(r: dict, base: str, p: str = "") -> dict:
+    return {
+        "id": r[p + "id"],
+        "slug": r[p + "slug"],
+        "name": r[p + "name"],
+        "acronym": r[p + "acronym"],
+        "branch": r[p + "branch"],
+        "jurisdiction": r[p + "jcode"],
+        "website": r[p + "website"],
+        "url": f"{base}/api/v1/institutions/{r[p + 'slug']}/",
+        "html_url": f"{base}/institutions/{r[p + 'slug']}/",
+    }
+
+
+def institution_full(r: dict, base: str, sources: dict) -> dict:
+    return {
+        **institution_ref(r, base),
+        "level": r["level"],
+        "parent": r["parent_slug"],
+        "founded": partial(r["founded_on"], r["founded_on_precision"]),
+        "founded_precision": r["founded_on_precision"],
+        "dissolved": partial(r["dissolved_on"], r["dissolved_on_precision"]),
+        "dissolved_precision": r["dissolved_on_precision"],
+        "description": r["description"],
+        "other_names": r["other_names"] or [],
+        "identifiers": r["identifiers"] or {},
+        "sources": sources.get(r["id"], []),
+        "updated_at": r["updated_at"].isoformat().replace("+00:00", "Z"),
+    }
+
+
+INSTITUTION_SQL = """
+SELECT i.*, j.code AS jcode, p.slug AS parent_slug,
+  (SELECT array_agg(n.name ORDER BY n.name) FROM institutions_institutionname n
+     WHERE n.institution_id = i.id) AS other_names,
+  (SELECT jsonb_object_agg(x.scheme, x.identifier) FROM institutions_institutionidentifier x
+     WHERE x.institution_id = i.id) AS identifiers
+FROM institutions_institution i
+LEFT JOIN institutions_jurisdiction j ON j.id = i.jurisdiction_id
+LEFT JOIN institutions_institution p ON p.id = i.parent_id
+"""
+
+
+def page(results: list, count: int, size: int, url: str) -> dict:
+    """Page 1 of `count` rows, with DRF's `next` link (parameters sorted, page replaced)."""
+    following = None
+    if count > size:
+        scheme, netloc, path, query, fragment = urlsplit(url)
+        params = parse_qs(query, keep_blank_values=True)
+        params["page"] = ["2"]
+        following = urlunsplit(
+            (scheme, netloc, path, urlencode(sorted(params.items()), doseq=True), fragment)
+        )
+    return {"count": count, "next": following, "previous": None, "results": results}
+
+
+def institutions(query: dict, base: str, url: str):
+    size = int(query.get("page_size", ["50"])[0])
+    where, params = [], []
+    if "jurisdiction" in query:
+        where.append("j.code = %s")
+        params.append(query["jurisdiction"][0])
+    if "search" in query:
+        for word in query["search"][0].split():
+            where.append(
+                "(i.name ILIKE %s OR i.acronym ILIKE %s OR EXISTS (SELECT 1 FROM "
+                "institutions_institutionname n WHERE n.institution_id = i.id AND n.name ILIKE %s))"
+            )
+            params += [f"%{word}%"] * 3
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    found = rows(
+        INSTITUTION_SQL + clause + " ORDER BY i.name, i.id LIMIT %s",
+        (*params, size),
+    )
+    count = rows(
+        "SELECT count(*) AS n FROM institutions_institution i LEFT JOIN "
+        "institutions_jurisdiction j ON j.id = i.jurisdiction_id" + clause,
+        params,
+    )[0]["n"]
+    sources = sources_of(
+        "institutions_institution_sources", "institution_id", [r["id"] for r in found], base
+    )
+    return page([institution_full(r, base, sources) for r in found], count, size, url)
+
+
+def institution(slug: str, base: str):
+    found = rows(INSTITUTION_SQL + " WHERE i.slug = %s", (slug,))
+    if not found:
+        return None
+    sources = sources_of(
+        "institutions_institution_sources", "institution_id", [found[0]["id"]], base
+    )
+    return institution_full(found[0], base, sources)
+
+
+def network_ref(r: dict, base: str, p: str) -> dict | None:
+    if r[p + "id"] is None:
+        return None
+    return {
+        "id": r[p + "id"],
+        "slug": r[p + "slug"],
+        "name": r[p + "name"],
+        "acronym": r[p + "acronym"],
+        "website": r[p + "website"],
+        "url": f"{base}/api/v1/networks/{r[p + 'slug']}/",
+        "html_url": f"{base}/networks/{r[p + 'slug']}/",
+    }
+
+
+HELD = """(m.start_date IS NULL OR m.start_date <= %(on)s) AND (m.end_date IS NULL
+  OR m.end_date >= CASE m.end_date_precision WHEN 'year' THEN date_trunc('year', %(on)s)::date
+     WHEN 'month' THEN date_trunc('month', %(on)s)::date ELSE %(on)s END)"""
+
+
+def members(slug: str, query: dict, base: str, url: str = ""):
+    size = int(query.get("page_size", ["50"])[0])
+    on = datetime.date.fromisoformat(query.get("as_of", [datetime.date.today().isoformat()])[0])
+    net = rows("SELECT id FROM networks_network WHERE slug = %s", (slug,))
+    if not net:
+        return None
+    params = {"net": net[0]["id"], "on": on, "size": size}
+    found = rows(
+        f"""SELECT m.*, n.id AS n_id, n.slug AS n_slug, n.name AS n_name, n.acronym AS n_acronym,
+          n.website AS n_website, i.id AS i_id, i.slug AS i_slug, i.name AS i_name,
+          i.acronym AS i_acronym, i.branch AS i_branch, i.website AS i_website, j.code AS i_jcode,
+          mn.id AS mn_id, mn.slug AS mn_slug, mn.name AS mn_name, mn.acronym AS mn_acronym,
+          mn.website AS mn_website
+        FROM networks_membership m JOIN networks_network n ON n.id = m.network_id
+        LEFT JOIN institutions_institution i ON i.id = m.member_institution_id
+        LEFT JOIN institutions_jurisdiction j ON j.id = i.jurisdiction_id
+        LEFT JOIN networks_network mn ON mn.id = m.member_network_id
+        WHERE m.network_id = %(net)s AND {HELD}
+        ORDER BY m.role, i.name, mn.name, m.start_date, m.id LIMIT %(size)s""",
+        params,
+    )
+    count = rows(
+        f"SELECT count(*) AS n FROM networks_membership m WHERE m.network_id = %(net)s AND {HELD}",
+        params,
+    )[0]["n"]
+    sources = sources_of(
+        "networks_membership_sources", "membership_id", [r["id"] for r in found], base
+    )
+    results = [
+        {
+            "id": r["id"],
+            "network": network_ref(r, base, "n_"),
+            "member_type": "institution" if r["member_institution_id"] else "network",
+            "member_institution": institution_ref(r, base, "i_") if r["i_id"] else None,
+            "member_network": network_ref(r, base, "mn_"),
+            "role": r["role"],
+            "label": r["label"],
+            "start": partial(r["start_date"], r["start_date_precision"]),
+            "start_precision": r["start_date_precision"],
+            "end": partial(r["end_date"], r["end_date_precision"]),
+            "end_precision": r["end_date_precision"],
+            "end_reason": r["end_reason"],
+            "last_verified_on": iso(r["last_verified_on"]),
+            "sources": sources.get(r["id"], []),
+            "updated_at": r["updated_at"].isoformat().replace("+00:00", "Z"),
+        }
+        for r in found
+    ]
+    return page(results, count, size, url)
+
+
+def network_page(slug: str, base: str):
+    """The data of the HTML network page: the network and all its current members."""
+    net = rows("SELECT * FROM networks_network WHERE slug = %s", (slug,))
+    if not net:
+        return None
+    listed = members(slug, {"page_size": ["100000"]}, base)
+    n = net[0]
+    return {"id": n["id"], "name": n["name"], "description": n["description"], "members": listed}
+
+
+def jurisdiction_page(slug: str, base: str):
+    """The data of the HTML jurisdiction page: the jurisdiction and its institutions."""
+    j = rows("SELECT id, code, name FROM institutions_jurisdiction WHERE slug = %s", (slug,))
+    if not j:
+        return None
+    found = rows(
+        "SELECT id, slug, name, acronym, branch FROM institutions_institution "
+        "WHERE jurisdiction_id = %s ORDER BY name, id",
+        (j[0]["id"],),
+    )
+    return {**j[0], "institutions": found}
+
+
+ROUTES = [
+    (re.compile(r"^/api/v1/institutions/$"), lambda m, q, b, u: institutions(q, b, u)),
+    (re.compile(r"^/api/v1/institutions/([^/]+)/$"), lambda m, q, b, u: institution(m[1], b)),
+    (re.compile(r"^/api/v1/networks/([^/]+)/members/$"), lambda m, q, b, u: members(m[1], q, b, u)),
+    (re.compile(r"^/networks/([^/]+)/$"), lambda m, q, b, u: network_page(m[1], b)),
+    (re.compile(r"^/jurisdictions/([^/]+)/$"), lambda m, q, b, u: jurisdiction_page(m[1], b)),
+]
+
+
+def app(environ, start_response):
+    path = environ.get("PATH_INFO", "/")
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    base = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}"
+    for pattern, handler in ROUTES:
+        match = pattern.match(path)
+        if match:
+            qs = environ.get("QUERY_STRING", "")
+            body = handler(match, query, base, base + path + ("?" + qs if qs else ""))
+            if body is not None:
+                data = dumps(body)
+                start_response(
+                    "200 OK",
+                    [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+                )
+                return [data]
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"not found"]
