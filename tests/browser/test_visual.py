@@ -131,7 +131,13 @@ def test_the_home_page_maps_the_jurisdictions_in_networks(page: Page):
     rows = chart_data(page, "jurisdiction-map-data")
     shaded = page.locator("#jurisdiction-map a.map-member")
     codes = {shaded.nth(i).get_attribute("data-area") for i in range(shaded.count())}
-    assert codes == {row["code"] for row in rows if row["numeric"]}
+    expected = {row["code"] for row in rows if row["numeric"]}
+    assert codes <= expected
+    # Territories too small for the 1:50m world map (Gibraltar) have no shape to shade;
+    # they are still in the table.
+    for code in expected - codes:
+        assert page.locator(f'#jurisdiction-map svg [data-area="{code}"]').count() == 0, code
+    assert len(codes) >= len(expected) - 5
 
 
 def test_compare_sets_jurisdictions_side_by_side(page: Page):
