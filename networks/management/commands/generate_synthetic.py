@@ -155,7 +155,17 @@ class Command(BaseCommand):
         statements = connection.ops.sql_flush(
             no_style(), tables, reset_sequences=True, allow_cascade=True
         )
-        connection.ops.execute_sql_flush(statements)
+        if connection.vendor == "postgresql":
+            # PostgreSQL refuses TRUNCATE while deferred foreign-key checks from earlier
+            # writes in the same transaction are pending (a test that loads twice): run
+            # them now, and defer again for the bulk inserts that follow.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            connection.ops.execute_sql_flush(statements)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            connection.ops.execute_sql_flush(statements)
 
     def generate(self, scale: float, seed: int) -> dict[str, int]:
         rng = random.Random(seed)
