@@ -399,6 +399,21 @@ class Dataset:
             return None
         return data
 
+    def _register(self, registry: dict[str, Staged], slug: str, staged: Staged) -> bool:
+        """Add a record under its slug; a slug seen before is a problem. True if added."""
+        if not slug:
+            return False
+        if slug in registry:
+            first = registry[slug].rec
+            self.r.error(
+                staged.rec,
+                "slug",
+                f"duplicate slug, first at {self.r.rel(first.path)}:{first.line}",
+            )
+            return False
+        registry[slug] = staged
+        return True
+
     def _read_sources(self, rec: Record) -> list[str]:
         """The file's `sources:` definitions; returns their URLs in order."""
         urls = []
@@ -581,13 +596,7 @@ class Dataset:
                 sources=self._cited(rec, file_sources),
                 children={"other_names": other_names, "wikidata": [wikidata] if wikidata else []},
             )
-            if slug in self.institutions:
-                first = self.institutions[slug].rec
-                self.r.error(
-                    rec, "slug", f"duplicate slug, first at {self.r.rel(first.path)}:{first.line}"
-                )
-            elif slug:
-                self.institutions[slug] = staged
+            self._register(self.institutions, slug, staged)
 
     def _read_network(self, path: Path) -> None:
         rec = self._load(path, dict)
@@ -678,15 +687,8 @@ class Dataset:
             },
             sources=[u for u in top_sources if u in file_sources],
         )
-        if slug in self.networks:
-            first = self.networks[slug].rec
-            self.r.error(
-                rec, "slug", f"duplicate slug, first at {self.r.rel(first.path)}:{first.line}"
-            )
+        if not self._register(self.networks, slug, staged):
             return
-        if not slug:
-            return
-        self.networks[slug] = staged
         if path.stem != slug:
             self.r.error(rec, "slug", f"file name must be {slug}.yaml")
         for member in self.r.records(rec, "members"):
@@ -815,13 +817,7 @@ class Dataset:
             sources=self._cited(rec, file_sources),
             children={"participants": participants, "outcome_documents": documents},
         )
-        if slug in self.meetings:
-            first = self.meetings[slug].rec
-            self.r.error(
-                rec, "slug", f"duplicate slug, first at {self.r.rel(first.path)}:{first.line}"
-            )
-        elif slug:
-            self.meetings[slug] = staged
+        self._register(self.meetings, slug, staged)
 
     def _read_memorandum(self, path: Path) -> None:
         rec = self._load(path, dict)
@@ -873,15 +869,8 @@ class Dataset:
             refs={"network": self.r.slug(rec, "network", required=False)},
             sources=[u for u in top_sources if u in file_sources],
         )
-        if slug in self.memoranda:
-            first = self.memoranda[slug].rec
-            self.r.error(
-                rec, "slug", f"duplicate slug, first at {self.r.rel(first.path)}:{first.line}"
-            )
+        if not self._register(self.memoranda, slug, staged):
             return
-        if not slug:
-            return
-        self.memoranda[slug] = staged
         if path.stem != slug:
             self.r.error(rec, "slug", f"file name must be {slug}.yaml")
         seen: set[str] = set()
