@@ -1,11 +1,14 @@
 """Who is missing: a network's member jurisdictions against a reference group of states.
 
-The groups come from `country_converter`'s maintained tables (UN membership, G7, G20,
-OECD, EU, continents), not from hand-typed lists. World Bank income groups are not in
-that package, so they are not offered.
+The groups come from maintained data packages, not from hand-typed lists:
+`country_converter` (UN membership, G7, G20, OECD, EU, continents) and OCHA's Countries &
+Territories Taxonomy shipped in `hdx-python-country` (World Bank income groups).
 """
 
+import csv
 import functools
+import io
+from importlib import resources
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -35,7 +38,20 @@ GROUPS: dict[str, object] = {
     "oecd": _("OECD members"),
     "eu": _("EU member states"),
     **{f"region-{value}": label for value, label in Region.choices},
+    "income-high": _("World Bank income group: high"),
+    "income-upper-middle": _("World Bank income group: upper middle"),
+    "income-lower-middle": _("World Bank income group: lower middle"),
+    "income-low": _("World Bank income group: low"),
 }
+
+# The taxonomy's "World Bank Income Level" values against our group keys.
+INCOME_LEVELS = {
+    "High": "income-high",
+    "Upper middle": "income-upper-middle",
+    "Lower middle": "income-lower-middle",
+    "Low": "income-low",
+}
+INCOME_TAXONOMY_FILE = "Countries & Territories Taxonomy MVP - C&T Taxonomy.csv"
 DEFAULT_GROUP = "un"
 
 
@@ -50,6 +66,25 @@ def _alpha2(value: str) -> str:
     # A few rows hold a regular expression of accepted codes ("^GB$|^UK$"): the first
     # alternative is the ISO 3166-1 code.
     return value.split("|")[0].strip("^$")
+
+
+@functools.cache
+def income_groups() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> income group key, from the taxonomy file packaged with
+    hdx-python-country (a country the World Bank leaves unclassified has no entry).
+
+    The file is read with the csv module rather than through `hdx.location.country`: that
+    import pulls in the package's download stack (~70 MB per web worker) and would try
+    the live spreadsheet on the internet first.
+    """
+    text = resources.files("hdx.location").joinpath(INCOME_TAXONOMY_FILE).read_text("utf-8")
+    groups = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        group = INCOME_LEVELS.get((row.get("World Bank Income Level") or "").strip())
+        code = (row.get("ISO 3166-1 Alpha 2-Codes") or "").strip()
+        if group and code:
+            groups[code] = group
+    return groups
 
 
 @functools.cache
@@ -75,6 +110,8 @@ def _table() -> list[tuple[Country, frozenset[str]]]:
             "eu" not in groups or "g7" in groups
         ):
             groups.add("g20")
+        if income := income_groups().get(code):
+            groups.add(income)
         rows.append((Country(code, record["name_short"], region), frozenset(groups)))
     return sorted(rows, key=lambda row: row[0].name)
 

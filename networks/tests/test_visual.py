@@ -25,6 +25,22 @@ def test_the_g20_reference_group_holds_the_nineteen_member_states():
     assert len(coverage.group_members("un")) == 193
 
 
+def test_the_world_bank_income_groups_split_the_classified_un_member_states():
+    groups = ["income-high", "income-upper-middle", "income-lower-middle", "income-low"]
+    members = {g: {c.code for c in coverage.group_members(g)} for g in groups}
+    # Each classified state is in exactly one income group, and every one is a UN member.
+    assert sum(len(codes) for codes in members.values()) == len(set().union(*members.values()))
+    un = {c.code for c in coverage.group_members("un")}
+    assert set().union(*members.values()) <= un
+    assert len(un - set().union(*members.values())) < 5  # the few left unclassified
+    assert {"US", "DE", "JP"} <= members["income-high"]
+    assert "IN" in members["income-lower-middle"]
+    assert "AF" in members["income-low"]
+    result = coverage.coverage({"US", "AF"}, "income-low")
+    assert [c.code for c in result["covered"]] == ["AF"]
+    assert "US" not in {c.code for c in result["missing"]}
+
+
 def test_coverage_splits_a_group_into_members_and_absentees():
     result = coverage.coverage({"US", "GB", "DE"}, "g7")
     assert [c.code for c in result["covered"]] == ["DE", "GB", "US"]
@@ -136,6 +152,11 @@ def test_the_api_answers_each_view(client, vertical_network):
     cover = client.get(base + "coverage/?group=eu&as_of=1998-01-01").json()
     assert {c["code"] for c in cover["covered"]} == {"DE", "FR"}
     assert cover["total"] == 27
+    high = client.get(base + "coverage/?group=income-high").json()
+    assert high["group_label"] == "World Bank income group: high"
+    assert {c["code"] for c in high["covered"]} == {"DE"}  # France left in 2000
+    page = client.get("/networks/courts/?group=income-high").content.decode()
+    assert 'value="income-high" selected' in page
     assert client.get("/api/v1/institutions/ecj/ego-graph/").status_code == 200
     assert client.get("/api/v1/lattice/?dimension=vertical").json()["nodes"][0]["slug"] == "courts"
 
