@@ -8,8 +8,8 @@ Territories Taxonomy shipped in `hdx-python-country` (World Bank income groups).
 import csv
 import functools
 import io
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
