@@ -165,8 +165,14 @@ class EventSerializer(serializers.Serializer):
 class TimelinePointSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     members = serializers.IntegerField(help_text=_("Members at the year's end (or today)."))
-    joined = EventSerializer(many=True)
-    left = EventSerializer(many=True)
+    joined_count = serializers.IntegerField(help_text=_("Members who joined during the year."))
+    left_count = serializers.IntegerField(help_text=_("Members who left during the year."))
+    joined = EventSerializer(
+        many=True, help_text=_("Who joined (the first 10; joined_count gives them all).")
+    )
+    left = EventSerializer(
+        many=True, help_text=_("Who left (the first 10; left_count gives them all).")
+    )
 
 
 class TimelineSerializer(serializers.Serializer):
@@ -250,8 +256,7 @@ class NetworkMapView(VisualView):
         query = read_query(request, AsOfQuery)
         network = get_object_or_404(Network, slug=slug)
         on = query.get("as_of") or timezone.localdate()
-        rows = graphs.network_memberships(network)
-        return Response({"as_of": on.isoformat(), "jurisdictions": graphs.network_map(rows, on)})
+        return Response({"as_of": on.isoformat(), "jurisdictions": graphs.network_map(network, on)})
 
 
 class NetworkTimelineView(VisualView):
@@ -263,7 +268,7 @@ class NetworkTimelineView(VisualView):
     )
     def get(self, request, slug):
         network = get_object_or_404(Network, slug=slug)
-        return Response({"years": graphs.network_timeline(graphs.network_memberships(network))})
+        return Response({"years": graphs.network_timeline(graphs.membership_spans(network))})
 
 
 class NetworkCoverageView(VisualView):

@@ -242,11 +242,12 @@ def members(slug: str, query: dict, base: str, url: str = ""):
 
 
 def network_page(slug: str, base: str):
-    """The data of the HTML network page: the network and all its current members."""
+    """The data of the HTML network page: the network and its first page of current
+    members (the page shows 100, by name)."""
     net = rows("SELECT * FROM networks_network WHERE slug = %s", (slug,))
     if not net:
         return None
-    listed = members(slug, {"page_size": ["100000"]}, base)
+    listed = members(slug, {"page_size": ["100"]}, base)
     n = net[0]
     return {"id": n["id"], "name": n["name"], "description": n["description"], "members": listed}
 

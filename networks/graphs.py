@@ -8,10 +8,13 @@ the graph is assembled in Python.
 import datetime
 import itertools
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 import pycountry
 from django.db.models import Count
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from institutions.models import Institution, Level
@@ -70,13 +73,35 @@ def network_node(network: Network, **extra) -> dict:
     }
 
 
-def network_memberships(network: Network):
-    """All of a network's memberships (any date), members joined: one query."""
+def network_memberships(network: Network, on: datetime.date | None = None):
+    """A network's memberships (all, or those held on `on`), members joined: one query."""
+    rows = network.memberships.all() if on is None else network.memberships.as_of(on)
     return list(
-        network.memberships.select_related(
-            "member_institution__jurisdiction__parent", "member_network"
-        ).order_by("start_date", "id")
+        rows.select_related("member_institution__jurisdiction__parent", "member_network").order_by(
+            "start_date", "id"
+        )
     )
+
+
+@dataclass(frozen=True)
+class Span:
+    """A membership's dates only: enough to tell when it was held, cheap to load."""
+
+    pk: int
+    start_date: datetime.date | None
+    start_date_precision: str
+    end_date: datetime.date | None
+    end_date_precision: str
+
+
+def membership_spans(network: Network) -> list[Span]:
+    """The dates of all a network's memberships: one query, no model instances (a
+    network with thousands of memberships over its history stays cheap)."""
+    fields = ("pk", "start_date", "start_date_precision", "end_date", "end_date_precision")
+    return [
+        Span(*values)
+        for values in network.memberships.order_by("start_date", "pk").values_list(*fields)
+    ]
 
 
 def member_codes(rows: list[Membership]) -> set[str]:
@@ -127,25 +152,30 @@ def _graph(nodes: list[dict], edges: list[dict]) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
-def network_map(rows: list[Membership], on: datetime.date) -> list[dict]:
-    """Member jurisdictions on the date with their number of member institutions."""
-    counts: Counter = Counter()
-    names = {}
-    for row in rows:
-        institution = row.member_institution
-        if institution and institution.jurisdiction and held(row, on):
-            jurisdiction = institution.jurisdiction.parent or institution.jurisdiction
-            counts[jurisdiction.code] += 1
-            names[jurisdiction.code] = jurisdiction
+def network_map(network: Network, on: datetime.date) -> list[dict]:
+    """Member jurisdictions on the date with their number of member institutions (a
+    subdivision's institutions count for its state): one grouped query."""
+    j = "member_institution__jurisdiction"
+    areas = (
+        Membership.objects.as_of(on)
+        .filter(network=network, **{f"{j}__isnull": False})
+        .values(
+            area_code=Coalesce(f"{j}__parent__code", f"{j}__code"),
+            area_name=Coalesce(f"{j}__parent__name", f"{j}__name"),
+            area_slug=Coalesce(f"{j}__parent__slug", f"{j}__slug"),
+        )
+        .annotate(count=Count("pk"))
+        .order_by("area_name", "area_code")
+    )
     return [
         {
-            "code": code,
-            "name": names[code].name,
-            "url": names[code].get_absolute_url(),
-            "numeric": iso_numeric(code),
-            "count": count,
+            "code": area["area_code"],
+            "name": area["area_name"],
+            "url": reverse("institutions:jurisdiction-detail", kwargs={"slug": area["area_slug"]}),
+            "numeric": iso_numeric(area["area_code"]),
+            "count": area["count"],
         }
-        for code, count in sorted(counts.items(), key=lambda item: names[item[0]].name)
+        for area in areas
     ]
 
 
@@ -155,27 +185,80 @@ def iso_numeric(code: str) -> str:
     return country.numeric if country else ""
 
 
-def network_timeline(rows: list[Membership], today: datetime.date | None = None) -> list[dict]:
+# Names listed per year and direction on the timeline; the counts are always complete.
+TIMELINE_NAMES = 10
+
+
+def network_timeline(
+    rows: list[Membership] | list[Span], today: datetime.date | None = None
+) -> list[dict]:
     """Per year since the first recorded start: members at the year's end (or today),
-    and who joined and left during it."""
+    and who joined and left during it (the first TIMELINE_NAMES of each, with counts).
+
+    One pass over the rows: each membership adds one to the years it was held at their
+    end (a difference array), so a network with thousands of members over decades costs
+    rows + years, not rows x years.
+    """
     today = today or timezone.localdate()
     starts = [row.start_date.year for row in rows if row.start_date]
     ends = [row.end_date.year for row in rows if row.end_date]
     if not rows or not (starts or ends):
         return []
-    points = []
-    for year in range(min(starts + ends), today.year + 1):
-        on = min(datetime.date(year, 12, 31), today)
-        joined = [r for r in rows if r.start_date and r.start_date.year == year]
-        left = [r for r in rows if r.end_date and r.end_date.year == year]
+    first = min(starts + ends)
+    delta: Counter = Counter()
+    joined, left = defaultdict(list), defaultdict(list)
+    for row in rows:
+        if row.start_date:
+            joined[row.start_date.year].append(row)
+        if row.end_date:
+            left[row.end_date.year].append(row)
+        # Held at the end of every year from its start's year until the year it ended
+        # (that year too when a year-precision end covers 31 December).
+        low = row.start_date.year if row.start_date else first
+        if row.end_date is None:
+            high = today.year
+        else:
+            high = row.end_date.year
+            if not held(row, datetime.date(high, 12, 31)):
+                high -= 1
+        if low <= high:
+            delta[low] += 1
+            delta[high + 1] -= 1
+    # The members named on the timeline (TIMELINE_NAMES per year and direction): loaded
+    # in one query when the rows are bare spans.
+    listed = {
+        row.pk
+        for year_rows in (*joined.values(), *left.values())
+        for row in year_rows[:TIMELINE_NAMES]
+    }
+    loaded = {row.pk: row for row in rows if isinstance(row, Membership)}
+    if listed - set(loaded):
+        loaded.update(
+            Membership.objects.select_related("member_institution", "member_network").in_bulk(
+                listed - set(loaded)
+            )
+        )
+    points, running = [], 0
+    for year in range(first, today.year + 1):
+        running += delta[year]
         points.append(
             {
                 "year": year,
-                "members": sum(1 for r in rows if held(r, on)),
-                "joined": [_event(r, r.start_date, r.start_date_precision) for r in joined],
-                "left": [_event(r, r.end_date, r.end_date_precision) for r in left],
+                "members": running,
+                "joined_count": len(joined[year]),
+                "left_count": len(left[year]),
+                "joined": [
+                    _event(loaded[r.pk], r.start_date, r.start_date_precision)
+                    for r in joined[year][:TIMELINE_NAMES]
+                ],
+                "left": [
+                    _event(loaded[r.pk], r.end_date, r.end_date_precision)
+                    for r in left[year][:TIMELINE_NAMES]
+                ],
             }
         )
+    # This year's point counts today's members, not those at 31 December.
+    points[-1]["members"] = sum(1 for row in rows if held(row, today))
     return points
 
 

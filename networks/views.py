@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, QueryDict
@@ -535,11 +536,19 @@ def member_name_order() -> list:
 
 
 class NetworkDetailView(PublicDetailMixin, DetailView):
-    """A network: typology, accountability, members on any date and what changed since."""
+    """A network: typology, accountability, members on any date and what changed since.
+
+    Bounded whatever the network's size: the members table is paginated, the lists of
+    changes and former members show the most recent ones, and every count on the page
+    comes from one aggregate query over all the network's memberships.
+    """
 
     api_url_name = "api:network-detail"
     queryset = Network.objects.select_related("host", "parent").prefetch_related("sources")
     past_meetings = 10
+    members_per_page = 100
+    # Joined / left since the chosen date and former members: the most recent ones.
+    changes_shown = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -547,38 +556,67 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
         today = timezone.localdate()
         form = AsOfForm(self.request.GET or None)
         on = (form.cleaned_data["as_of"] if form.is_valid() else None) or today
-
-        # All the network's memberships in one query, each marked as held on the chosen
-        # date and today: the members table, the changes and the former members all
-        # come from these rows.
-        rows = list(
-            network.memberships.annotate(held_then=held_q(on), held_now=held_q(today))
-            .select_related("member_institution__jurisdiction", "member_network")
-            .prefetch_related("sources")
-            .order_by(*member_name_order())
+        then, now = Membership.as_of_q(on), Membership.as_of_q(today)
+        ended = models.Q(end_date__isnull=False) & ~now
+        counts = network.memberships.aggregate(
+            members=models.Count("pk", filter=then),
+            jurisdictions=models.Count(
+                "member_institution__jurisdiction", filter=then, distinct=True
+            ),
+            joined=models.Count("pk", filter=now & ~then),
+            left=models.Count("pk", filter=then & ~now),
+            former=models.Count("pk", filter=ended),
+            last_updated=models.Max("updated_at"),
         )
-        members = [row for row in rows if row.held_then]
-        former = sorted(
-            (row for row in rows if row.end_date and not row.held_now),
-            key=lambda row: row.end_date,
-            reverse=True,
+        members = network.memberships.select_related(
+            "member_institution__jurisdiction", "member_network"
+        )
+        paginator = Paginator(
+            members.filter(then)
+            .annotate(held_now=held_q(today))
+            .prefetch_related("sources")
+            .order_by(*member_name_order(), "pk"),
+            self.members_per_page,
+        )
+        # The aggregate above already counted them: spare the paginator its own query.
+        paginator.count = counts["members"]
+        page = paginator.get_page(self.request.GET.get("page"))
+        shown = list(page.object_list)
+        changed = on != today
+        joined, left = [], []
+        if changed:
+            joined = list(
+                members.filter(now & ~then).order_by("-start_date", "pk")[: self.changes_shown]
+            )
+            left = list(
+                members.filter(then & ~now).order_by("-end_date", "pk")[: self.changes_shown]
+            )
+        former = list(
+            members.filter(ended)
+            .prefetch_related("sources")
+            .order_by("-end_date", "pk")[: self.changes_shown]
         )
         past = list(
             network.meetings.past().select_related("jurisdiction")[: self.past_meetings + 1]
         )
+        updated = [network.updated_at, counts["last_updated"]]
         context.update(
             form=form,
             as_of=on,
-            as_of_is_today=on == today,
+            as_of_is_today=not changed,
             today=today,
-            memberships=members,
-            member_jurisdiction_count=len(
-                {m.member_institution.jurisdiction_id for m in members if m.member_institution}
-                - {None}
-            ),
-            joined=[row for row in rows if row.held_now and not row.held_then],
-            left=[row for row in rows if row.held_then and not row.held_now],
+            memberships=shown,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            member_count=counts["members"],
+            member_jurisdiction_count=counts["jurisdictions"],
+            joined=joined,
+            joined_count=counts["joined"] if changed else 0,
+            left=left,
+            left_count=counts["left"] if changed else 0,
             former=former,
+            former_count=counts["former"],
+            changes_shown=self.changes_shown,
             function_labels=[Function(f).label for f in network.functions],
             memoranda=network.memoranda.annotate(signatory_count=models.Count("signatories")),
             upcoming_meetings=network.meetings.upcoming().select_related("jurisdiction"),
@@ -586,15 +624,15 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             more_past_meetings=len(past) > self.past_meetings,
             children=network.children.all(),
             member_of=network.memberships_as_member.current().select_related("network"),
-            last_updated=max([network.updated_at, *(row.updated_at for row in rows)]),
-            json_ld=self.json_ld([row for row in rows if row.held_now]),
-            # The website, the members' websites and every source shown, in one query.
+            last_updated=max(value for value in updated if value),
+            json_ld=self.json_ld([row for row in shown if row.held_now]),
+            # The website, the shown members' websites and every source shown: one query.
             link_checks=link_checks(
                 [
                     network,
                     *network.sources.all(),
-                    *(row.member for row in members),
-                    *(source for row in (*members, *former) for source in row.sources.all()),
+                    *(row.member for row in shown),
+                    *(source for row in (*shown, *former) for source in row.sources.all()),
                 ]
             ),
         )

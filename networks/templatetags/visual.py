@@ -15,29 +15,50 @@ from networks.models import Network
 
 register = template.Library()
 
+# The most member nodes a network page draws (the largest real network has far fewer).
+GRAPH_NODE_LIMIT = 300
+
 
 @register.inclusion_tag("includes/network_visuals.html", takes_context=True)
 def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
-    """Two queries: the network's memberships, and the networks sharing its members."""
+    """A constant handful of queries: the memberships' dates, the members on the date
+    (when drawn), the member jurisdictions, the named joiners and leavers, and the
+    networks sharing its members."""
     request = context["request"]
     group = request.GET.get("group")
     if group not in cov.GROUPS:
         group = cov.DEFAULT_GROUP
-    rows = graphs.network_memberships(network)
-    graph = graphs.network_graph(network, rows, as_of)
-    held = [row for row in rows if graphs.held(row, as_of)]
-    codes = graphs.member_codes(held)
-    timeline = graphs.network_timeline(rows)
+    spans = graphs.membership_spans(network)
+    held = sum(1 for span in spans if graphs.held(span, as_of))
+    # Beyond a few hundred nodes a drawing is unreadable and the page heavy: very large
+    # networks offer the graph as downloads (the members table above lists them all).
+    drawn = held <= GRAPH_NODE_LIMIT
+    graph = None
+    if drawn:
+        rows = graphs.network_memberships(network, on=as_of)
+        graph = graphs.network_graph(network, rows, as_of)
+    map_rows = graphs.network_map(network, as_of)
+    codes = {area["code"] for area in map_rows}
+    timeline = graphs.network_timeline(spans)
     return {
         "network": network,
         "as_of": as_of,
         "as_of_param": as_of.isoformat(),
         "graph": graph,
+        "graph_member_count": held,
+        "graph_node_limit": GRAPH_NODE_LIMIT,
         "graph_members": sorted(
             graph["nodes"][1:], key=lambda n: (n["tier"], n.get("jurisdiction_name", ""), n["name"])
-        ),
-        "map_rows": graphs.network_map(rows, as_of),
+        )
+        if drawn
+        else [],
+        "map_rows": map_rows,
         "timeline": timeline,
+        # The chart draws counts only; the names are in the table beside it.
+        "timeline_chart": [
+            {key: point[key] for key in ("year", "members", "joined_count", "left_count")}
+            for point in timeline
+        ],
         "timeline_max": max((p["members"] for p in timeline), default=0),
         "coverage": cov.coverage(codes, group),
         "regions": cov.region_summary(codes),

@@ -623,3 +623,49 @@ def test_a_template_rendered_without_the_views_map_shows_no_mark():
     html = render_to_string("includes/external_link.html", {"url": "https://elsewhere.example/"})
     assert 'href="https://elsewhere.example/"' in html
     assert "link-check" not in html
+
+
+def test_a_large_network_page_is_paginated_with_counts_over_all_members(client, monkeypatch):
+    from networks.views import NetworkDetailView
+
+    monkeypatch.setattr(NetworkDetailView, "members_per_page", 3)
+    monkeypatch.setattr(NetworkDetailView, "changes_shown", 2)
+    network = make_network(slug="big")
+    for n in range(7):
+        make_membership(
+            network=network,
+            member_institution=make_institution(name=f"Member {n}", slug=f"member-{n}"),
+            start_date=datetime.date(2000 + n, 1, 1),
+        )
+    for n in range(3):
+        make_membership(
+            network=network,
+            member_institution=make_institution(name=f"Gone {n}", slug=f"gone-{n}"),
+            start_date=datetime.date(1990, 1, 1),
+            end_date=datetime.date(1995 + n, 1, 1),
+        )
+    first = client.get("/networks/big/")
+    assert [str(m.member) for m in first.context["memberships"]] == [
+        "Member 0",
+        "Member 1",
+        "Member 2",
+    ]
+    assert first.context["member_count"] == 7
+    page = first.content.decode()
+    assert "7 members" in page and "Page 1 of 3" in page
+    assert 'href="?page=2"' in page
+    # Former members: the two who left last, of three.
+    assert [str(m.member) for m in first.context["former"]] == ["Gone 2", "Gone 1"]
+    assert "The 2 who left most recently, of 3 former members." in page
+    last = client.get("/networks/big/?page=3")
+    assert [str(m.member) for m in last.context["memberships"]] == ["Member 6"]
+    # On a past date, the counts of who joined since cover everyone; the list is capped.
+    then = client.get("/networks/big/?as_of=2001-06-30")
+    assert then.context["member_count"] == 2
+    assert then.context["joined_count"] == 5
+    assert [str(m.member) for m in then.context["joined"]] == ["Member 6", "Member 5"]
+    # The pages of a past date keep the date.
+    assert (
+        "?as_of=2005-06-30&amp;page=2"
+        in client.get("/networks/big/?as_of=2005-06-30").content.decode()
+    )

@@ -88,7 +88,9 @@ def test_the_graph_puts_the_supranational_body_above_its_national_counterparts(
 
 def test_the_timeline_counts_members_per_year_with_joins_and_departures(vertical_network):
     rows = graphs.network_memberships(vertical_network)
-    points = {p["year"]: p for p in graphs.network_timeline(rows, today=D(2024, 5, 1))}
+    spans = graphs.membership_spans(vertical_network)
+    points = {p["year"]: p for p in graphs.network_timeline(spans, today=D(2024, 5, 1))}
+    assert points == {p["year"]: p for p in graphs.network_timeline(rows, today=D(2024, 5, 1))}
     assert points[1952]["members"] == 1
     assert points[1995]["members"] == 3
     assert [e["name"] for e in points[2000]["left"]] == [str(rows[2].member_institution)]
@@ -96,9 +98,44 @@ def test_the_timeline_counts_members_per_year_with_joins_and_departures(vertical
     assert max(points) == 2024
 
 
+def test_the_timeline_agrees_with_the_as_of_rule_on_every_year_end():
+    """The one-pass count against the definition: members held on each 31 December."""
+    import random
+
+    from sources.partial_dates import DatePrecision
+
+    randomly = random.Random(7)
+    network = make_network(slug="many")
+    precisions = list(DatePrecision.values)
+    for n in range(120):
+        start = D(randomly.randint(1950, 2023), randomly.randint(1, 12), 1)
+        end, precision = None, randomly.choice(precisions)
+        if randomly.random() < 0.6:
+            end = start + datetime.timedelta(days=randomly.randint(400, 9000))
+            end = {"year": end.replace(month=1, day=1), "month": end.replace(day=1)}.get(
+                precision, end
+            )
+            end = end if end < D(2024, 4, 30) else None
+        make_membership(
+            network=network,
+            member_institution=make_institution(slug=f"m{n}"),
+            start_date=None if n % 17 == 0 else start,
+            end_date=end,
+            end_date_precision=precision if end else "day",
+        )
+    rows = graphs.network_memberships(network)
+    today = D(2024, 5, 1)
+    for point in graphs.network_timeline(rows, today=today):
+        on = min(D(point["year"], 12, 31), today)
+        assert point["members"] == sum(1 for row in rows if graphs.held(row, on)), point["year"]
+        assert point["joined_count"] == sum(
+            1 for row in rows if row.start_date and row.start_date.year == point["year"]
+        )
+        assert len(point["joined"]) == min(point["joined_count"], graphs.TIMELINE_NAMES)
+
+
 def test_the_member_map_counts_institutions_per_jurisdiction(vertical_network):
-    rows = graphs.network_memberships(vertical_network)
-    areas = {row["code"]: row for row in graphs.network_map(rows, D(1998, 1, 1))}
+    areas = {row["code"]: row for row in graphs.network_map(vertical_network, D(1998, 1, 1))}
     assert set(areas) == {"EU", "DE", "FR"}
     assert areas["DE"]["numeric"] == "276"
     assert areas["EU"]["numeric"] == ""

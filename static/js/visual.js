@@ -337,16 +337,16 @@
       .attr("d", d3.line().curve(d3.curveStepAfter)
         .x(function (p) { return x(p.year); }).y(function (p) { return y(p.members); }));
     svg.append("g").selectAll("circle")
-      .data(points.filter(function (p) { return p.joined.length || p.left.length; }))
+      .data(points.filter(function (p) { return p.joined_count || p.left_count; }))
       .join("circle")
       .attr("class", "timeline-point")
       .attr("cx", function (p) { return x(p.year); })
       .attr("cy", function (p) { return y(p.members); })
       .attr("r", 4)
-      .attr("fill", function (p) { return p.left.length ? "#9b1c1c" : "#0b55a3"; })
+      .attr("fill", function (p) { return p.left_count ? "#9b1c1c" : "#0b55a3"; })
       .append("title")
       .text(function (p) {
-        return p.year + ": " + p.members + " (+" + p.joined.length + " / −" + p.left.length + ")";
+        return p.year + ": " + p.members + " (+" + p.joined_count + " / −" + p.left_count + ")";
       });
     downloadLink(figure, text(figure, "svg-label", "SVG"), figure.id + ".svg", function () {
       return svgBlob(svg.node());
