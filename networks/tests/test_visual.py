@@ -342,3 +342,20 @@ def test_visual_query_counts_do_not_grow_with_rows(client, django_assert_num_que
     build_world(size)
     with django_assert_num_queries(PINNED[url]):
         assert client.get(url).status_code == 200
+
+
+def test_a_network_too_large_to_draw_offers_its_graph_as_downloads(
+    client, vertical_network, monkeypatch
+):
+    from networks.templatetags import visual
+
+    monkeypatch.setattr(visual, "GRAPH_NODE_LIMIT", 1)
+    page = client.get("/networks/courts/?as_of=1998-01-01").content.decode()
+    assert 'id="network-graph-data"' not in page
+    assert "3 members on this date: more than the 1 this page draws legibly." in page
+    assert "/api/v1/networks/courts/graph/?as_of=1998-01-01&amp;format=graphml" in page
+    monkeypatch.setattr(visual, "GRAPH_NODE_LIMIT", 3)
+    assert (
+        'id="network-graph-data"'
+        in client.get("/networks/courts/?as_of=1998-01-01").content.decode()
+    )

@@ -69,7 +69,7 @@ def test_the_network_page_draws_its_graph_map_and_timeline(page: Page):
 
     wait_for_chart(page, "member-timeline")
     years = chart_data(page, "timeline-data")
-    points = [y for y in years if y["joined"] or y["left"]]
+    points = [y for y in years if y["joined_count"] or y["left_count"]]
     expect(page.locator("#member-timeline circle.timeline-point")).to_have_count(len(points))
 
     # Who is missing, against another reference group, without JavaScript's help.
