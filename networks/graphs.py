@@ -224,20 +224,15 @@ def network_timeline(
         if low <= high:
             delta[low] += 1
             delta[high + 1] -= 1
-    # The members named on the timeline (TIMELINE_NAMES per year and direction): loaded
-    # in one query when the rows are bare spans.
-    listed = {
-        row.pk
-        for year_rows in (*joined.values(), *left.values())
-        for row in year_rows[:TIMELINE_NAMES]
-    }
-    loaded = {row.pk: row for row in rows if isinstance(row, Membership)}
-    if listed - set(loaded):
-        loaded.update(
-            Membership.objects.select_related("member_institution", "member_network").in_bulk(
-                listed - set(loaded)
-            )
-        )
+    # The members named on the timeline (TIMELINE_NAMES per year and direction).
+    named = _named_members(
+        rows,
+        {
+            row.pk
+            for year_rows in (*joined.values(), *left.values())
+            for row in year_rows[:TIMELINE_NAMES]
+        },
+    )
     points, running = [], 0
     for year in range(first, today.year + 1):
         running += delta[year]
@@ -248,11 +243,11 @@ def network_timeline(
                 "joined_count": len(joined[year]),
                 "left_count": len(left[year]),
                 "joined": [
-                    _event(loaded[r.pk], r.start_date, r.start_date_precision)
+                    _event(named[r.pk], r.start_date, r.start_date_precision)
                     for r in joined[year][:TIMELINE_NAMES]
                 ],
                 "left": [
-                    _event(loaded[r.pk], r.end_date, r.end_date_precision)
+                    _event(named[r.pk], r.end_date, r.end_date_precision)
                     for r in left[year][:TIMELINE_NAMES]
                 ],
             }
@@ -262,14 +257,41 @@ def network_timeline(
     return points
 
 
-def _event(row: Membership, date: datetime.date, precision: str) -> dict:
-    member = row.member
-    return {
-        "name": str(member),
-        "url": member.get_absolute_url(),
-        "date": iso_partial_date(date, precision),
-        "role": row.role,
-    }
+def _named_members(rows, pks: set[int]) -> dict[int, tuple[str, str, str]]:
+    """(member name, member page, role) per membership: from the rows when they are
+    loaded memberships, otherwise in one query of plain values (no model instances; a
+    timeline can name hundreds)."""
+    named = {}
+    for row in rows:
+        if isinstance(row, Membership) and row.pk in pks:
+            named[row.pk] = (str(row.member), row.member.get_absolute_url(), row.role)
+    missing = pks - set(named)
+    if missing:
+        # One reverse() per kind of page, not one per member.
+        pages = {
+            kind: reverse(f"{app}:{kind}-detail", kwargs={"slug": "-slug-"})
+            for app, kind in (("institutions", "institution"), ("networks", "network"))
+        }
+        fields = ("pk", "role", "member_institution__", "member_network__")
+        values = Membership.objects.filter(pk__in=missing).values_list(
+            fields[0],
+            fields[1],
+            *(f"{prefix}{field}" for prefix in fields[2:] for field in ("name", "acronym", "slug")),
+        )
+        for pk, role, i_name, i_acronym, i_slug, n_name, n_acronym, n_slug in values:
+            kind, name, acronym, slug = (
+                ("institution", i_name, i_acronym, i_slug)
+                if i_slug
+                else ("network", n_name, n_acronym, n_slug)
+            )
+            label = f"{name} ({acronym})" if acronym else name
+            named[pk] = (label, pages[kind].replace("-slug-", slug), role)
+    return named
+
+
+def _event(member: tuple[str, str, str], date: datetime.date, precision: str) -> dict:
+    name, url, role = member
+    return {"name": name, "url": url, "date": iso_partial_date(date, precision), "role": role}
 
 
 def connected_networks(network: Network, on: datetime.date, limit: int = 12) -> list[dict]:
