@@ -68,18 +68,22 @@ def _alpha2(value: str) -> str:
     return value.split("|")[0].strip("^$")
 
 
+def _package_table(package: str, name: str, delimiter: str = ",") -> list[dict[str, str]]:
+    """A data file shipped inside a package, read with the csv module: every value a
+    string, a missing one empty. Importing the packages themselves would cost each web
+    worker pandas (country_converter, ~80 MB) or a download stack (hdx-python-country,
+    ~70 MB) for a table of a few hundred rows."""
+    text = resources.files(package).joinpath(name).read_text("utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
 @functools.cache
 def income_groups() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code -> income group key, from the taxonomy file packaged with
-    hdx-python-country (a country the World Bank leaves unclassified has no entry).
-
-    The file is read with the csv module rather than through `hdx.location.country`: that
-    import pulls in the package's download stack (~70 MB per web worker) and would try
-    the live spreadsheet on the internet first.
-    """
-    text = resources.files("hdx.location").joinpath(INCOME_TAXONOMY_FILE).read_text("utf-8")
+    hdx-python-country (a country the World Bank leaves unclassified has no entry; the
+    package would otherwise try the live spreadsheet on the internet first)."""
     groups = {}
-    for row in csv.DictReader(io.StringIO(text)):
+    for row in _package_table("hdx.location", INCOME_TAXONOMY_FILE):
         group = INCOME_LEVELS.get((row.get("World Bank Income Level") or "").strip())
         code = (row.get("ISO 3166-1 Alpha 2-Codes") or "").strip()
         if group and code:
@@ -90,25 +94,20 @@ def income_groups() -> dict[str, str]:
 @functools.cache
 def _table() -> list[tuple[Country, frozenset[str]]]:
     """Every UN member state with the groups it belongs to (loaded once per process)."""
-    import country_converter
-
-    data = country_converter.CountryConverter().data
     rows = []
-    for record in data.to_dict("records"):
-        if str(record.get("UNmember")) in {"<NA>", "nan", "None"}:
+    for record in _package_table("country_converter", "country_data.tsv", delimiter="\t"):
+        if not record["UNmember"].strip():
             continue
         region = CONTINENT_REGION.get(record["continent"], "")
         groups = {"un", f"region-{region}"} if region else {"un"}
         for column, group in (("G7", "g7"), ("OECD", "oecd"), ("EU27", "eu")):
-            if str(record.get(column)) not in {"<NA>", "nan", "None"}:
+            if record[column].strip():
                 groups.add(group)
         code = _alpha2(record["ISO2"])
         # country_converter lists every EU state under G20 because the EU is a member;
         # the member *states* are the G20 countries that are not in the EU, with the
         # three EU states that sit in their own right.
-        if str(record.get("G20")) not in {"<NA>", "nan", "None"} and (
-            "eu" not in groups or "g7" in groups
-        ):
+        if record["G20"].strip() and ("eu" not in groups or "g7" in groups):
             groups.add("g20")
         if income := income_groups().get(code):
             groups.add(income)
