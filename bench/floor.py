@@ -253,13 +253,14 @@ def network_page(slug: str, base: str):
 
 
 def jurisdiction_page(slug: str, base: str):
-    """The data of the HTML jurisdiction page: the jurisdiction and its institutions."""
+    """The data of the HTML jurisdiction page's first page: the jurisdiction and its
+    first 50 institutions, in the page's order (branch, name)."""
     j = rows("SELECT id, code, name FROM institutions_jurisdiction WHERE slug = %s", (slug,))
     if not j:
         return None
     found = rows(
         "SELECT id, slug, name, acronym, branch FROM institutions_institution "
-        "WHERE jurisdiction_id = %s ORDER BY name, id",
+        "WHERE jurisdiction_id = %s ORDER BY branch, name, id LIMIT 50",
         (j[0]["id"],),
     )
     return {**j[0], "institutions": found}

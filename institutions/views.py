@@ -5,8 +5,15 @@ views reach memberships, signatures and meeting participations through the rever
 relations, and the Membership model through the relation's `related_model`.
 """
 
+from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
+
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +24,7 @@ from links.pages import link_checks
 from sources.partial_dates import iso_partial_date
 
 from .filters import JurisdictionFilterSet
-from .models import Institution, Jurisdiction, JurisdictionKind
+from .models import Branch, Institution, Jurisdiction, JurisdictionKind
 
 
 def membership_model() -> type[models.Model]:
@@ -208,48 +215,117 @@ class JurisdictionListView(ListView):
         return context
 
 
+@dataclass
+class BranchEntry:
+    """One branch in the jurisdiction's table of contents: its size and where it starts."""
+
+    value: str
+    label: str
+    count: int
+    start: int  # offset of its first institution in the whole, paginated list
+    page: int
+
+
+def count_in(rows: models.QuerySet, per: str, counted: Count) -> Coalesce:
+    """`counted` over `rows` as a correlated subquery, `rows` being filtered on an
+    OuterRef through `per`: 0 when there are none."""
+    counts = rows.order_by().values(per).annotate(n=counted).values("n")
+    return Coalesce(Subquery(counts), 0)
+
+
+def with_total(rows: models.QuerySet, per: str) -> models.QuerySet:
+    """`rows` each marked with `total`, the number of rows of the same `per`, counted
+    before a sliced Prefetch keeps the first few (in the same window pass)."""
+    return rows.annotate(total=Window(Count("pk"), partition_by=F(per)))
+
+
+def not_shown(shown: list) -> int:
+    """How many rows of a list cut by `with_total` were left out."""
+    return shown[0].total - len(shown) if shown else 0
+
+
 class JurisdictionDetailView(PublicDetailMixin, DetailView):
-    """A jurisdiction taken apart: its institutions by branch, each with its networks,
-    memoranda and meetings, and the source of every membership."""
+    """A jurisdiction taken apart: its institutions by branch, fifty to a page, each with
+    its networks, memoranda and meetings (the first few) and the source of every
+    membership shown. The header's counts are over the whole jurisdiction."""
 
     api_url_name = "api:jurisdiction-detail"
-    queryset = Jurisdiction.objects.select_related("parent").prefetch_related("subdivisions")
+    paginate_by = 50
+    # Per institution; the rest are one click away, on the institution's own page.
+    membership_limit = 10
+    signature_limit = 5
+    participation_limit = 5
+
+    def get_queryset(self):
+        Membership = membership_model()
+        Signatory = Institution._meta.get_field("signatures").related_model
+        held_today = Membership.as_of_q(timezone.localdate())
+        jurisdiction = OuterRef("pk")
+        # One query for the jurisdiction and every count the page shows about it: the
+        # institutions of each branch (which also give the paginator its count), the
+        # networks its institutions are in today and the memoranda they signed. Each is
+        # a subquery: a join and GROUP BY here would run them once per institution.
+        return (
+            Jurisdiction.objects.select_related("parent")
+            .prefetch_related("subdivisions")
+            .annotate(
+                network_count=count_in(
+                    Membership.objects.filter(
+                        held_today, member_institution__jurisdiction=jurisdiction
+                    ),
+                    "member_institution__jurisdiction",
+                    Count("network", distinct=True),
+                ),
+                memorandum_count=count_in(
+                    Signatory.objects.filter(institution__jurisdiction=jurisdiction),
+                    "institution__jurisdiction",
+                    Count("memorandum", distinct=True),
+                ),
+                **{
+                    f"{value}_count": count_in(
+                        Institution.objects.filter(jurisdiction=jurisdiction, branch=value),
+                        "jurisdiction",
+                        Count("pk"),
+                    )
+                    for value in Branch.values
+                },
+            )
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         jurisdiction = self.object
-        Membership = membership_model()
-        # Ordered by branch so that the template can {% regroup %} them.
-        institutions = list(
-            jurisdiction.institutions.order_by("branch", "name").prefetch_related(
-                Prefetch(
-                    "memberships",
-                    queryset=memberships_with_status(Membership.objects.all()),
-                    to_attr="membership_list",
-                ),
-                Prefetch(
-                    "signatures",
-                    queryset=Institution._meta.get_field("signatures")
-                    .related_model.objects.select_related("memorandum")
-                    .order_by("memorandum__title"),
-                    to_attr="signature_list",
-                ),
-                Prefetch(
-                    "meeting_participations",
-                    queryset=Institution._meta.get_field("meeting_participations")
-                    .related_model.objects.select_related("meeting__network")
-                    .order_by("-meeting__start_date"),
-                    to_attr="participation_list",
-                ),
-            )
-        )
-        current = {m.network_id for i in institutions for m in i.membership_list if m.held_now}
+        toc = self.branches()
+        paginator = Paginator(self.institutions(), self.paginate_by)
+        paginator.count = sum(entry.count for entry in toc)  # known: no COUNT query
+        page = self.page(paginator)
+        institutions = list(page.object_list)
+        for institution in institutions:
+            institution.more_memberships = not_shown(institution.membership_list)
+            institution.more_signatures = not_shown(institution.signature_list)
+            institution.more_participations = not_shown(institution.participation_list)
+        starts = {entry.value: entry.start for entry in toc}
         context.update(
             institutions=institutions,
-            network_count=len(current),
-            memorandum_count=len({s.memorandum_id for i in institutions for s in i.signature_list}),
+            sections=[
+                {
+                    "value": value,
+                    "label": Branch(value).label,
+                    "institutions": list(rows),
+                    # The branch began on an earlier page.
+                    "continued": starts.get(value, page.start_index()) < page.start_index() - 1,
+                }
+                for value, rows in groupby(institutions, key=attrgetter("branch"))
+            ],
+            branches=toc,
+            page_obj=page,
+            paginator=paginator,
+            paginated=page.has_other_pages(),
+            institution_count=paginator.count,
+            network_count=jurisdiction.network_count,
+            memorandum_count=jurisdiction.memorandum_count,
             json_ld=self.json_ld(institutions),
-            # The memberships' sources, the page's only outside links: one query.
+            # The shown memberships' sources, the page's only outside links: one query.
             link_checks=link_checks(
                 source
                 for i in institutions
@@ -258,6 +334,67 @@ class JurisdictionDetailView(PublicDetailMixin, DetailView):
             ),
         )
         return context
+
+    def branches(self) -> list[BranchEntry]:
+        """The branches with institutions, in the list's order, and the page each starts on."""
+        entries, start = [], 0
+        # The list is ordered by the stored value (the database sorts these lowercase
+        # ASCII words the same way as Python does), not by the choices' order.
+        for value in sorted(Branch.values):
+            count = getattr(self.object, f"{value}_count")
+            if count:
+                page = start // self.paginate_by + 1
+                entries.append(BranchEntry(value, str(Branch(value).label), count, start, page))
+                start += count
+        return entries
+
+    def institutions(self) -> models.QuerySet:
+        """The jurisdiction's institutions by branch, each with the first few of its
+        memberships (current ones first), signatures and meetings (latest first)."""
+        Membership = membership_model()
+        Signatory = Institution._meta.get_field("signatures").related_model
+        Participant = Institution._meta.get_field("meeting_participations").related_model
+        memberships = memberships_with_status(Membership.objects.all()).order_by(
+            "-held_now", "network__name", "start_date", "pk"
+        )
+        signatures = Signatory.objects.select_related("memorandum").order_by(
+            F("signed_on").desc(nulls_last=True), "memorandum__title", "pk"
+        )
+        participations = Participant.objects.select_related("meeting").order_by(
+            "-meeting__start_date", "pk"
+        )
+        # A sliced Prefetch is one query whatever the page holds: Django numbers each
+        # institution's rows with a window function and keeps the first few.
+        return self.object.institutions.order_by("branch", "name", "pk").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=with_total(memberships, "member_institution")[: self.membership_limit],
+                to_attr="membership_list",
+            ),
+            Prefetch(
+                "signatures",
+                queryset=with_total(signatures, "institution")[: self.signature_limit],
+                to_attr="signature_list",
+            ),
+            Prefetch(
+                "meeting_participations",
+                queryset=with_total(participations, "institution")[: self.participation_limit],
+                to_attr="participation_list",
+            ),
+        )
+
+    def page(self, paginator: Paginator) -> Page:
+        """The requested page, as ListView finds it: ?page=N or ?page=last, else 404."""
+        number = self.request.GET.get("page") or 1
+        if number == "last":
+            number = paginator.num_pages
+        try:
+            return paginator.page(number)
+        except InvalidPage as error:
+            raise Http404(
+                _("Invalid page (%(page_number)s): %(message)s")
+                % {"page_number": number, "message": str(error)}
+            ) from error
 
     def json_ld(self, institutions: list[Institution]) -> dict:
         jurisdiction, request = self.object, self.request

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.regions import Region
 
 from .graphs import iso_numeric
-from .models import Membership, Network
+from .models import Membership, Network, Sector
 
 # Our UN M49 regions against country_converter's `continent` column.
 CONTINENT_REGION = {
@@ -211,24 +211,24 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
         .filter(member_count__gt=0)
         .order_by("sector", "name")
     )
+    # Plain values and one reverse(): a large directory has thousands of networks here.
+    labels = dict(Sector.choices)
+    page = reverse("networks:network-detail", kwargs={"slug": "-slug-"})
     by_sector: dict[str, dict] = {}
-    for network in networks:
+    for slug, name, acronym, sector, members, pk in networks.values_list(
+        "slug", "name", "acronym", "sector", "member_count", "pk"
+    ):
         entry = by_sector.setdefault(
-            network.sector,
-            {
-                "sector": network.sector,
-                "label": str(network.get_sector_display()),
-                "in": [],
-                "absent": [],
-            },
+            sector,
+            {"sector": sector, "label": str(labels.get(sector, sector)), "in": [], "absent": []},
         )
-        entry["in" if network.pk in present else "absent"].append(
+        entry["in" if pk in present else "absent"].append(
             {
-                "slug": network.slug,
-                "name": network.name,
-                "label": network.acronym or network.name,
-                "url": network.get_absolute_url(),
-                "members": network.member_count,
+                "slug": slug,
+                "name": name,
+                "label": acronym or name,
+                "url": page.replace("-slug-", slug),
+                "members": members,
             }
         )
     return [entry for entry in by_sector.values() if entry["in"]]

@@ -151,8 +151,8 @@ def test_jurisdiction_page_groups_institutions_by_branch(client):
     assert response.status_code == 200
     html = response.content.decode()
     html = html[html.index("<main") :]
-    assert re.search(r"<h3 id=\"branch-1\">Central bank</h3>", html)
-    assert re.search(r"<h3 id=\"branch-2\">Judiciary</h3>", html)
+    assert re.search(r"<h3 id=\"branch-central_bank\">Central bank</h3>", html)
+    assert re.search(r"<h3 id=\"branch-judiciary\">Judiciary</h3>", html)
     assert html.index("Central bank</h3>") < html.index("Banque de France")
     assert html.index("Banque de France") < html.index("Judiciary</h3>")
     assert html.index("Judiciary</h3>") < html.index("Conseil constitutionnel")

@@ -17,6 +17,8 @@ register = template.Library()
 
 # The most member nodes a network page draws (the largest real network has far fewer).
 GRAPH_NODE_LIMIT = 300
+# Networks listed per sector and column in a jurisdiction's "Networks it is not in".
+GAPS_SHOWN = 12
 
 
 @register.inclusion_tag("includes/network_visuals.html", takes_context=True)
@@ -91,4 +93,12 @@ def jurisdiction_map() -> dict:
 @register.inclusion_tag("includes/jurisdiction_coverage.html")
 def jurisdiction_coverage(jurisdiction) -> dict:
     """Two queries: the networks it is in, and every active network with members."""
-    return {"jurisdiction": jurisdiction, "sectors": cov.jurisdiction_gaps(jurisdiction)}
+    sectors = cov.jurisdiction_gaps(jurisdiction)
+    # A page lists a bounded number per cell, the largest networks first; the rest are a
+    # link away (the network list for the sector, and the API's full answer).
+    for sector in sectors:
+        for key in ("in", "absent"):
+            networks = sorted(sector[key], key=lambda n: (-n["members"], n["label"]))
+            sector[f"{key}_shown"] = networks[:GAPS_SHOWN]
+            sector[f"{key}_more"] = max(len(networks) - GAPS_SHOWN, 0)
+    return {"jurisdiction": jurisdiction, "sectors": sectors}

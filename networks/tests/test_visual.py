@@ -359,3 +359,27 @@ def test_a_network_too_large_to_draw_offers_its_graph_as_downloads(
         'id="network-graph-data"'
         in client.get("/networks/courts/?as_of=1998-01-01").content.decode()
     )
+
+
+def test_a_jurisdiction_page_lists_a_bounded_number_of_absences(client, monkeypatch):
+    from networks.templatetags import visual
+
+    monkeypatch.setattr(visual, "GAPS_SHOWN", 2)
+    de = make_jurisdiction(code="DE", name="Germany")
+    fr = make_jurisdiction(code="FR", name="France", subregion="western_europe")
+    bank_de = make_institution(jurisdiction=de, slug="bank-de")
+    make_membership(
+        network=make_network(slug="in-de", sector="finance"), member_institution=bank_de
+    )
+    for n, size in enumerate((1, 3, 2)):
+        network = make_network(slug=f"away-{n}", acronym=f"AWAY{n}", sector="finance")
+        for m in range(size):
+            make_membership(
+                network=network,
+                member_institution=make_institution(jurisdiction=fr, slug=f"fr-{n}-{m}"),
+            )
+    page = client.get(de.get_absolute_url()).content.decode()
+    cell = page[page.index('id="jurisdiction-coverage-heading"') :]
+    # The two largest absences, then a count of the rest.
+    assert "AWAY1" in cell and "AWAY2" in cell and "AWAY0" not in cell
+    assert "and 1 more" in cell
