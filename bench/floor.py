@@ -266,12 +266,90 @@ def jurisdiction_page(slug: str, base: str):
     return {**j[0], "institutions": found}
 
 
+# The labels Lattice shows for its choices (networks/models.py), for the lattice's nodes.
+SECTOR_LABELS = {
+    "finance": "Finance", "competition": "Competition", "environment": "Environment",
+    "trade": "Trade", "courts": "Courts", "legislatures": "Legislatures",
+    "law_enforcement": "Law enforcement", "data_protection": "Data protection",
+    "telecommunications": "Telecommunications", "tax": "Tax", "health": "Health",
+    "energy": "Energy", "transport": "Transport", "human_rights": "Human rights",
+    "other": "Other",
+}  # fmt: skip
+DIMENSION_LABELS = {"horizontal": "Horizontal", "vertical": "Vertical"}
+
+
+def lattice_graph(query: dict):
+    """The lattice: the active networks (of a sector), linked by the member institutions
+    they share on the date, and networks that are members of networks (the same JSON as
+    /api/v1/lattice/). The overlap is counted in SQL."""
+    on = datetime.date.fromisoformat(query.get("as_of", [datetime.date.today().isoformat()])[0])
+    sector = query.get("sector", [None])[0]
+    nets = rows(
+        "SELECT id, slug, name, acronym, sector, dimension FROM networks_network "
+        "WHERE (dissolved_on IS NULL OR dissolved_on > %(on)s) "
+        "AND (%(sector)s::text IS NULL OR sector = %(sector)s) ORDER BY name",
+        {"on": on, "sector": sector},
+    )
+    params = {"on": on, "ids": [n["id"] for n in nets]}
+    held = f"SELECT * FROM networks_membership m WHERE m.network_id = ANY(%(ids)s) AND {HELD}"
+    counts = {
+        r["network_id"]: r["n"]
+        for r in rows(
+            f"SELECT network_id, count(*) AS n FROM ({held}) m WHERE member_institution_id "
+            "IS NOT NULL OR member_network_id = ANY(%(ids)s) GROUP BY network_id",
+            params,
+        )
+    }
+    overlap = rows(
+        f"WITH h AS (SELECT DISTINCT network_id, member_institution_id FROM ({held}) m "
+        "WHERE member_institution_id IS NOT NULL) SELECT a.network_id AS a, b.network_id AS b, "
+        "count(*) AS w FROM h a JOIN h b ON a.member_institution_id = b.member_institution_id "
+        "AND a.network_id < b.network_id GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+        params,
+    )
+    member_of = rows(
+        f"SELECT member_network_id, network_id FROM ({held}) m "
+        "WHERE member_network_id = ANY(%(ids)s) ORDER BY id",
+        params,
+    )
+    node = {n["id"]: f"n-{n['slug']}" for n in nets}
+    nodes = [
+        {
+            "id": node[n["id"]],
+            "kind": "network",
+            "slug": n["slug"],
+            "label": n["acronym"] or n["name"],
+            "name": n["name"],
+            "url": f"/networks/{n['slug']}/",
+            "sector": n["sector"],
+            "dimension": n["dimension"],
+            "tier": 0,
+            "members": counts.get(n["id"], 0),
+            "sector_label": SECTOR_LABELS[n["sector"]],
+            "dimension_label": DIMENSION_LABELS[n["dimension"]],
+        }
+        for n in nets
+    ]
+    edges = [
+        {"id": f"o-{r['a']}-{r['b']}", "source": node[r["a"]], "target": node[r["b"]],
+         "kind": "overlap", "weight": r["w"]}
+        for r in overlap
+    ] + [
+        {"id": f"p-{r['member_network_id']}-{r['network_id']}",
+         "source": node[r["member_network_id"]], "target": node[r["network_id"]],
+         "kind": "member", "weight": 1}
+        for r in member_of
+    ]  # fmt: skip
+    return {"as_of": on.isoformat(), "nodes": nodes, "edges": edges}
+
+
 ROUTES = [
     (re.compile(r"^/api/v1/institutions/$"), lambda m, q, b, u: institutions(q, b, u)),
     (re.compile(r"^/api/v1/institutions/([^/]+)/$"), lambda m, q, b, u: institution(m[1], b)),
     (re.compile(r"^/api/v1/networks/([^/]+)/members/$"), lambda m, q, b, u: members(m[1], q, b, u)),
     (re.compile(r"^/networks/([^/]+)/$"), lambda m, q, b, u: network_page(m[1], b)),
     (re.compile(r"^/jurisdictions/([^/]+)/$"), lambda m, q, b, u: jurisdiction_page(m[1], b)),
+    (re.compile(r"^/api/v1/lattice/$"), lambda m, q, b, u: lattice_graph(q)),
 ]
 
 

@@ -79,6 +79,9 @@ def endpoints(url: str) -> list[tuple[str, str, str]]:
         ("largest network as of 2012 (1000/page)", f"{members}?as_of={AS_OF}&page_size=1000"),
         ("HTML network page (largest)", f"/networks/{largest}/"),
         ("HTML jurisdiction page (largest)", f"/jurisdictions/{jslug}/"),
+        # The whole lattice at scale 1 links 2,000 networks by millions of shared-member
+        # pairs: the question a reader asks is one sector's lattice.
+        ("lattice graph JSON (finance)", "/api/v1/lattice/?sector=finance"),
     ]
     return [(label, path, path) for label, path in rows]
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from institutions.models import Institution, Level
 from sources.partial_dates import iso_partial_date, truncate
 
-from .models import Membership, Network
+from .models import Dimension, Membership, Network, Sector
 
 # Vertical networks are drawn in tiers: the network, then supranational bodies above
 # their national counterparts, then subnational ones.
@@ -324,6 +324,7 @@ def lattice(networks: list[Network], on: datetime.date) -> dict:
     rows = (
         Membership.objects.as_of(on)
         .filter(network__in=list(by_id))
+        .order_by("pk")  # networks-in-networks edges in a stable order
         .values_list("network_id", "member_institution_id", "member_network_id")
     )
     networks_of: dict[int, set[int]] = defaultdict(set)
@@ -340,12 +341,15 @@ def lattice(networks: list[Network], on: datetime.date) -> dict:
     for network_ids in networks_of.values():
         for pair in itertools.combinations(sorted(network_ids), 2):
             overlap[pair] += 1
+    # Labels translated once, not per node (get_FOO_display is slow in bulk).
+    sector_labels = {value: str(label) for value, label in Sector.choices}
+    dimension_labels = {value: str(label) for value, label in Dimension.choices}
     nodes = [
         network_node(
             network,
             members=member_counts[network.pk],
-            sector_label=str(network.get_sector_display()),
-            dimension_label=str(network.get_dimension_display()),
+            sector_label=sector_labels.get(network.sector, network.sector),
+            dimension_label=dimension_labels.get(network.dimension, network.dimension),
         )
         for network in networks
     ]
