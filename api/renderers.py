@@ -1,4 +1,37 @@
+import orjson
+from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework_csv.renderers import CSVRenderer
+
+# Dates and times as DRF writes them ("…Z" for UTC), not as orjson would.
+ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
+
+
+class LatticeJSONRenderer(JSONRenderer):
+    """DRF's JSONRenderer with orjson doing the encoding: the same JSON, several times faster.
+
+    What orjson does not know (dates and times, lazy translations, Decimal) goes through
+    DRF's JSONEncoder, so values come out as before. What orjson refuses (integers
+    beyond 64 bits, keys that are not strings) and what it cannot write (an `indent=`
+    in the Accept header, ASCII-only or non-compact settings) falls back to DRF's own
+    rendering. One difference remains: a NaN becomes null instead of an error.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        indent = self.get_indent(accepted_media_type, renderer_context or {})
+        if indent is None and self.compact and not self.ensure_ascii:
+            try:
+                encoded = orjson.dumps(data, default=JSONEncoder().default, option=ORJSON_OPTIONS)
+            except orjson.JSONEncodeError:
+                pass
+            else:
+                # As DRF does: JSON that is also valid JavaScript.
+                return encoded.replace(b"\xe2\x80\xa8", b"\\u2028").replace(
+                    b"\xe2\x80\xa9", b"\\u2029"
+                )
+        return super().render(data, accepted_media_type, renderer_context)
 
 
 class LatticeCSVRenderer(CSVRenderer):

@@ -4,9 +4,16 @@ Dates known only to the year or month are given in reduced ISO 8601 ("2009",
 "2009-03") with a companion `*_precision` field, never as a fake first of January.
 """
 
-from django.urls import reverse
+import copy
+import re
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
 
 from institutions.models import Institution, Jurisdiction
 from networks.models import (
@@ -44,29 +51,159 @@ PartialDateField = extend_schema_field(
 
 
 class LinkField(serializers.Field):
-    """`url` (the API resource) or `html_url` (the public page) of an object."""
+    """`url` (in the API) or `html_url` (the public page) of an object: a view and its lookup.
 
-    def __init__(self, view_name: str | None = None, lookup: str = "slug", **kwargs):
+    A list links thousands of objects, and reverse() plus build_absolute_uri() cost more
+    than the rest of a row: so the absolute URL is built once per field and request with
+    a placeholder for the lookup value, which each object's value then replaces.
+    """
+
+    # Placeholders for the lookup value, each with the values it stands for: characters
+    # that quoting leaves alone and that every pattern we reverse accepts (slug, str and
+    # [^/]+ take the first, int the second). Any other value goes through reverse().
+    PLACEHOLDERS = (
+        ("lookup-placeholder", re.compile(r"[-A-Za-z0-9_]+")),
+        ("8642097531", re.compile(r"[0-9]+")),
+    )
+
+    def __init__(self, view_name: str, lookup: str = "slug", **kwargs):
         self.view_name = view_name
         self.lookup = lookup
+        self._template = None  # (request, (head, tail, plain) or None), once built
         kwargs.setdefault("read_only", True)
         kwargs.setdefault("source", "*")
         super().__init__(**kwargs)
 
     def to_representation(self, obj):
+        value = getattr(obj, self.lookup)
         request = self.context.get("request")
-        if self.view_name is None:
-            path = obj.get_absolute_url()
-            return request.build_absolute_uri(path) if request else path
+        if request is not None:
+            template = self.template(request)
+            if template is not None and template[2].fullmatch(text := str(value)):
+                return template[0] + text + template[1]
         # django's reverse, not DRF's: links stay canonical, without `?format=`.
-        path = reverse(self.view_name, kwargs={self.lookup: getattr(obj, self.lookup)})
+        path = reverse(self.view_name, kwargs={self.lookup: value})
         return request.build_absolute_uri(path) if request else path
+
+    def template(self, request) -> tuple[str, str, re.Pattern] | None:
+        """The absolute URL around the lookup value, and the values it suits."""
+        if self._template is None or self._template[0] is not request:
+            self._template = (request, self.build_template(request))
+        return self._template[1]
+
+    def build_template(self, request) -> tuple[str, str, re.Pattern] | None:
+        for placeholder, plain in self.PLACEHOLDERS:
+            try:
+                path = reverse(self.view_name, kwargs={self.lookup: placeholder})
+            except NoReverseMatch:
+                continue
+            head, found, tail = request.build_absolute_uri(path).partition(placeholder)
+            if found and placeholder not in tail:
+                return head, tail, plain
+        return None
 
 
 LinkField = extend_schema_field({"type": "string", "format": "uri"})(LinkField)
 
 
-class SourceRefSerializer(serializers.ModelSerializer):
+# No docstring on these two: drf-spectacular would publish it as the description of
+# every serializer below that has none of its own.
+class LatticeModelSerializer(serializers.ModelSerializer):
+    # DRF's ModelSerializer, with two costs of every response paid once; output is the same.
+    # - Fields: DRF builds them from the model for every serializer it makes (each
+    #   response, each nested serializer); here they are built once per class and copied.
+    # - Columns: DRF reads every field through layers of checks meant for dotted sources,
+    #   callables and missing keys; a field that shows one column of the model (`name`,
+    #   `updated_at`) is read with getattr, which is what those layers come down to.
+
+    def get_fields(self):
+        cls = type(self)
+        if "_built_fields" not in cls.__dict__:
+            cls._built_fields = super().get_fields()
+        return copy.deepcopy(cls._built_fields)
+
+    def to_representation(self, instance):
+        if not isinstance(instance, models.Model):
+            return super().to_representation(instance)
+        # Serializer.to_representation, with the plan of the fields made once.
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = [
+                (field.field_name, field, self.column_of(field)) for field in self._readable_fields
+            ]
+        ret = {}
+        for name, field, column in plan:
+            if column is not None:
+                attribute = getattr(instance, column)
+            else:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            # As DRF: a related object reduced to its primary key is null when that is.
+            check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check is None else field.to_representation(attribute)
+        return ret
+
+    def column_of(self, field: serializers.Field) -> str | None:
+        """The model column `field` shows as it is, or None for anything else."""
+        if isinstance(field, (serializers.BaseSerializer, RelatedField, ManyRelatedField)):
+            return None
+        if len(field.source_attrs) != 1:
+            return None
+        try:
+            model_field = self.Meta.model._meta.get_field(field.source_attrs[0])
+        except FieldDoesNotExist:
+            return None
+        if model_field.is_relation or not model_field.concrete:
+            return None
+        return model_field.attname
+
+
+class SharedRefMixin:
+    # A reference that many rows of one response share is built once for that response:
+    # the network of every membership in a members list, the source that all of them
+    # cite. Kept on the serializer, which lives as long as one response.
+
+    def to_representation(self, instance):
+        key = instance.pk
+        if key is None:
+            return super().to_representation(instance)
+        built = self.__dict__.setdefault("_built", {})
+        if key not in built:
+            built[key] = super().to_representation(instance)
+        return built[key]
+
+
+def prefetched(lookup: str, queryset: models.QuerySet) -> models.Prefetch:
+    """prefetch_related(`lookup`) into a plain list, which PrefetchedListSerializer reads.
+
+    Prefetched the usual way, each row gets a related manager and a queryset of its own
+    (Django clones and filters one per row), which for a list of 1,000 memberships cost
+    more than serializing their sources.
+    """
+    return models.Prefetch(lookup, queryset=queryset, to_attr=f"prefetched_{lookup}")
+
+
+def related(instance: models.Model, name: str):
+    """The list `prefetched(name)` made for `instance`, else its related rows."""
+    try:
+        return getattr(instance, f"prefetched_{name}")
+    except AttributeError:
+        return getattr(instance, name).all()
+
+
+class PrefetchedListSerializer(serializers.ListSerializer):
+    """A to-many field read from the list `prefetched()` made, when there is one."""
+
+    def get_attribute(self, instance):
+        try:
+            return getattr(instance, f"prefetched_{self.source}")
+        except AttributeError:
+            return super().get_attribute(instance)
+
+
+class SourceRefSerializer(SharedRefMixin, LatticeModelSerializer):
     """A source as cited by a fact."""
 
     document_url = serializers.URLField(
@@ -76,6 +213,7 @@ class SourceRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["id", "document_url", "title", "publisher", "accessed_on"]
+        list_serializer_class = PrefetchedListSerializer
 
 
 class SourceSerializer(SourceRefSerializer):
@@ -85,7 +223,7 @@ class SourceSerializer(SourceRefSerializer):
         fields = [*SourceRefSerializer.Meta.fields, "published_on", "url", "updated_at"]
 
 
-class JurisdictionSerializer(serializers.ModelSerializer):
+class JurisdictionSerializer(LatticeModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
@@ -93,7 +231,9 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         help_text=Jurisdiction._meta.get_field("parent").help_text,
     )
     url = LinkField("api:jurisdiction-detail", help_text="This jurisdiction in the API.")
-    html_url = LinkField(help_text="This jurisdiction's public page.")
+    html_url = LinkField(
+        "institutions:jurisdiction-detail", help_text="This jurisdiction's public page."
+    )
 
     class Meta:
         model = Jurisdiction
@@ -112,7 +252,7 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         ]
 
 
-class InstitutionRefSerializer(serializers.ModelSerializer):
+class InstitutionRefSerializer(SharedRefMixin, LatticeModelSerializer):
     """An institution as referred to from elsewhere."""
 
     jurisdiction = serializers.SlugRelatedField(
@@ -122,7 +262,9 @@ class InstitutionRefSerializer(serializers.ModelSerializer):
         help_text=Institution._meta.get_field("jurisdiction").help_text,
     )
     url = LinkField("api:institution-detail", help_text="This institution in the API.")
-    html_url = LinkField(help_text="This institution's public page.")
+    html_url = LinkField(
+        "institutions:institution-detail", help_text="This institution's public page."
+    )
 
     class Meta:
         model = Institution
@@ -140,9 +282,10 @@ class InstitutionRefSerializer(serializers.ModelSerializer):
 
 
 class InstitutionSerializer(InstitutionRefSerializer):
-    parent = serializers.SlugRelatedField(
+    # The parent's slug, annotated by InstitutionViewSet's queryset (`parent_slug`).
+    parent = serializers.CharField(
+        source="parent_slug",
         allow_null=True,
-        slug_field="slug",
         read_only=True,
         help_text=Institution._meta.get_field("parent").help_text,
     )
@@ -178,18 +321,18 @@ class InstitutionSerializer(InstitutionRefSerializer):
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_other_names(self, obj) -> list[str]:
-        return [n.name for n in obj.other_names.all()]
+        return [n.name for n in related(obj, "other_names")]
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
     def get_identifiers(self, obj) -> dict[str, str]:
-        return {i.scheme: i.identifier for i in obj.identifiers.all()}
+        return {i.scheme: i.identifier for i in related(obj, "identifiers")}
 
 
-class NetworkRefSerializer(serializers.ModelSerializer):
+class NetworkRefSerializer(SharedRefMixin, LatticeModelSerializer):
     """A network as referred to from elsewhere."""
 
     url = LinkField("api:network-detail", help_text="This network in the API.")
-    html_url = LinkField(help_text="This network's public page.")
+    html_url = LinkField("networks:network-detail", help_text="This network's public page.")
 
     class Meta:
         model = Network
@@ -253,7 +396,7 @@ class NetworkSerializer(NetworkRefSerializer):
         ]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(LatticeModelSerializer):
     network = NetworkRefSerializer(read_only=True)
     member_type = serializers.SerializerMethodField(help_text="institution or network.")
     member_institution = InstitutionRefSerializer(
@@ -303,7 +446,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return "institution" if obj.member_institution_id else "network"
 
 
-class SignatorySerializer(serializers.ModelSerializer):
+class SignatorySerializer(LatticeModelSerializer):
     institution = InstitutionRefSerializer(read_only=True)
     signed = PartialDateField("signed_on", help_text="When it signed (YYYY[-MM[-DD]]).")
     signed_precision = serializers.CharField(
@@ -325,7 +468,7 @@ class SignatorySerializer(serializers.ModelSerializer):
         ]
 
 
-class MemorandumSerializer(serializers.ModelSerializer):
+class MemorandumSerializer(LatticeModelSerializer):
     network = NetworkRefSerializer(
         allow_null=True, read_only=True, help_text=Memorandum._meta.get_field("network").help_text
     )
@@ -338,7 +481,7 @@ class MemorandumSerializer(serializers.ModelSerializer):
         "api:memorandum-signatories", help_text="Its signatories (paginated)."
     )
     url = LinkField("api:memorandum-detail", help_text="This memorandum in the API.")
-    html_url = LinkField(help_text="This memorandum's public page.")
+    html_url = LinkField("networks:memorandum-detail", help_text="This memorandum's public page.")
     sources = SourceRefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -367,7 +510,7 @@ class MemorandumSerializer(serializers.ModelSerializer):
         ]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(LatticeModelSerializer):
     institution = InstitutionRefSerializer(read_only=True)
 
     class Meta:
@@ -375,13 +518,13 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["institution", "role"]
 
 
-class OutcomeDocumentSerializer(serializers.ModelSerializer):
+class OutcomeDocumentSerializer(LatticeModelSerializer):
     class Meta:
         model = OutcomeDocument
         fields = ["title", "url", "published_on"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(LatticeModelSerializer):
     network = NetworkRefSerializer(read_only=True)
     jurisdiction = serializers.SlugRelatedField(
         allow_null=True,
@@ -395,7 +538,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     participants = ParticipantSerializer(many=True, read_only=True)
     outcome_documents = OutcomeDocumentSerializer(many=True, read_only=True)
     url = LinkField("api:meeting-detail", help_text="This meeting in the API.")
-    html_url = LinkField(help_text="This meeting's public page.")
+    html_url = LinkField("networks:meeting-detail", help_text="This meeting's public page.")
     sources = SourceRefSerializer(many=True, read_only=True)
 
     class Meta:

@@ -3,15 +3,16 @@ request does not grow with the number of rows (pinned in api/tests)."""
 
 import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 
 from institutions.filters import JurisdictionFilterSet
-from institutions.models import Institution, Jurisdiction
+from institutions.models import Institution, InstitutionIdentifier, InstitutionName, Jurisdiction
 from networks.filters import (
     InstitutionFilterSet,
     MeetingFilterSet,
@@ -31,12 +32,48 @@ from sources.filters import SourceFilterSet
 from sources.models import Source
 
 from . import serializers
+from .filters import clean_parameter
+
+# The columns a nested reference shows (serializers.NetworkRefSerializer,
+# InstitutionRefSerializer, SourceRefSerializer; the primary key comes anyway). A list of
+# memberships joins a network and an institution to each of up to 1,000 rows: loading
+# these alone, not descriptions and timestamps, makes the query and the objects much
+# cheaper. A field shown but not loaded would cost a query per row, which the query-count
+# tests in api/tests catch.
+NETWORK_REF_COLUMNS = ["slug", "name", "acronym", "website"]
+INSTITUTION_REF_COLUMNS = [*NETWORK_REF_COLUMNS, "branch", "jurisdiction__code"]
+SOURCE_REF_COLUMNS = ["url", "title", "publisher", "accessed_on"]
 
 
-def memberships_queryset():
-    return Membership.objects.select_related(
-        "network", "member_institution__jurisdiction", "member_network"
-    ).prefetch_related("sources")
+def source_refs() -> Prefetch:
+    """The sources a record cites, as SourceRefSerializer shows them."""
+    return serializers.prefetched("sources", Source.objects.only(*SOURCE_REF_COLUMNS))
+
+
+def columns_but(model, *left_out: str) -> list[str]:
+    """The names of `model`'s columns, but those left out."""
+    return [field.name for field in model._meta.concrete_fields if field.name not in left_out]
+
+
+def memberships_queryset(*, with_network: bool = True):
+    """Memberships with all that MembershipSerializer shows, in a fixed number of queries.
+
+    Without `with_network`, for one network's members, the network is not joined: the
+    view sets the one it has on every row.
+    """
+    networks = ["network"] if with_network else []
+    return (
+        Membership.objects.select_related(
+            *networks, "member_institution__jurisdiction", "member_network"
+        )
+        .only(
+            *columns_but(Membership, "created_at"),
+            *[f"{network}__{name}" for network in networks for name in NETWORK_REF_COLUMNS],
+            *[f"member_institution__{name}" for name in INSTITUTION_REF_COLUMNS],
+            *[f"member_network__{name}" for name in NETWORK_REF_COLUMNS],
+        )
+        .prefetch_related(source_refs())
+    )
 
 
 SLUG_PARAMETER = OpenApiParameter(
@@ -44,11 +81,18 @@ SLUG_PARAMETER = OpenApiParameter(
 )
 
 
-def parse_as_of(request) -> datetime.date | None:
-    """The `as_of` parameter when well-formed (the FilterSet reports it otherwise)."""
+def parse_as_of(request, *, strict: bool = False) -> datetime.date | None:
+    """The `as_of` date, read as NetworkFilterSet reads it; None if absent.
+
+    A list leaves a malformed one to the FilterSet, which reports it with any other bad
+    parameter; a detail view builds no FilterSet (StrictFilterBackend), so with `strict`
+    a malformed one is refused here, with the same 400.
+    """
     try:
-        return datetime.date.fromisoformat(request.query_params.get("as_of", ""))
-    except ValueError:
+        return clean_parameter(request, NetworkFilterSet, "as_of")
+    except ValidationError:
+        if strict:
+            raise
         return None
 
 
@@ -92,8 +136,18 @@ class InstitutionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     """Government units: regulators, central banks, courts, ministries, legislatures."""
 
     queryset = (
-        Institution.objects.select_related("jurisdiction", "parent")
-        .prefetch_related("other_names", "identifiers", "sources")
+        Institution.objects.select_related("jurisdiction")
+        .only(*columns_but(Institution, "created_at"), "jurisdiction__code")
+        # The parent shows as its slug, looked up for the rows of the page only: joined,
+        # it made PostgreSQL hash every institution for each page.
+        .annotate(
+            parent_slug=Subquery(Institution.objects.filter(pk=OuterRef("parent")).values("slug"))
+        )
+        .prefetch_related(
+            serializers.prefetched("other_names", InstitutionName.objects.all()),
+            serializers.prefetched("identifiers", InstitutionIdentifier.objects.all()),
+            source_refs(),
+        )
         .order_by("name", "slug")
     )
     serializer_class = serializers.InstitutionSerializer
@@ -135,11 +189,11 @@ class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "members":
-            return memberships_queryset()
+            return memberships_queryset(with_network=False)
         return (
             Network.objects.select_related("host__jurisdiction", "parent")
-            .prefetch_related("sources")
-            .with_member_counts(parse_as_of(self.request))
+            .prefetch_related(source_refs())
+            .with_member_counts(parse_as_of(self.request, strict=self.action == "retrieve"))
             .order_by("name", "slug")
         )
 
@@ -163,6 +217,8 @@ class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
             "role", "member_institution__name", "member_network__name", "start_date", "id"
         )
         page = self.paginate_queryset(self.filter_queryset(queryset))
+        for membership in page:
+            membership.network = network
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -187,7 +243,7 @@ class MemorandumViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = (
         Memorandum.objects.select_related("network")
-        .prefetch_related("sources")
+        .prefetch_related(source_refs())
         .annotate(signatory_count=Count("signatories"))
         .order_by("title", "slug")
     )
@@ -203,7 +259,7 @@ class MemorandumViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         queryset=Signatory.objects.select_related("institution__jurisdiction").prefetch_related(
-            "sources"
+            source_refs()
         ),
         serializer_class=serializers.SignatorySerializer,
         filterset_class=None,
@@ -234,7 +290,7 @@ class MeetingViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
                 queryset=MeetingParticipant.objects.select_related("institution__jurisdiction"),
             ),
             "outcome_documents",
-            "sources",
+            source_refs(),
         )
         .order_by("-start_date", "slug")
     )

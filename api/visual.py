@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +23,7 @@ from networks import compare, graphs
 from networks import coverage as cov
 from networks.models import Dimension, Function, Network, Sector
 
-from .renderers import LatticeCSVRenderer
+from .renderers import LatticeCSVRenderer, LatticeJSONRenderer
 
 # --- Formats --------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ class GEXFRenderer(_GraphFileRenderer):
     writer = staticmethod(graphs.to_gexf)
 
 
-GRAPH_RENDERERS = [JSONRenderer, LatticeCSVRenderer, GraphMLRenderer, GEXFRenderer]
+GRAPH_RENDERERS = [LatticeJSONRenderer, LatticeCSVRenderer, GraphMLRenderer, GEXFRenderer]
 
 # --- Parameters -----------------------------------------------------------------------
 

@@ -271,7 +271,8 @@ REST_FRAMEWORK = {
     # protect, and any write method gets 405 Method Not Allowed. Curators write in the admin.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        # DRF's JSON, encoded by orjson (api/renderers.py).
+        "api.renderers.LatticeJSONRenderer",
         "api.renderers.LatticeCSVRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],

@@ -311,9 +311,11 @@ def make_rows(kind: str, n: int):
     [
         ("/api/v1/networks/", 3),
         ("/api/v1/networks/big/", 2),
+        ("/api/v1/networks/big/?as_of=2020-01-01", 2),
         ("/api/v1/networks/big/members/", 4),
         ("/api/v1/networks/big/members/?as_of=2020-01-01&format=csv", 4),
         ("/api/v1/institutions/", 5),
+        ("/api/v1/institutions/?search=other+inst", 5),
         ("/api/v1/institutions/inst-q-0/", 4),
         ("/api/v1/memberships/", 3),
         ("/api/v1/memoranda/", 3),
