@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -271,6 +272,19 @@ def checks(scales: list[float]) -> str:
     return "\n".join(lines)
 
 
+def ensure_wrk() -> None:
+    """wrk drives the load; a fresh machine of ours gets it from Debian (as .ci/run gets
+    Chromium), anything else is told what to install."""
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing wrk from Debian's packages…", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    if not shutil.which("wrk"):
+        sys.exit("bench/run.py needs wrk on the PATH (Debian: apt-get install -y wrk).")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -278,6 +292,7 @@ def main() -> None:
     parser.add_argument("--check-scales", default="0.1,1")
     parser.add_argument("--skip-checks", action="store_true")
     args = parser.parse_args()
+    ensure_wrk()
     url = prepare(args.scale)
     points = endpoints(url)
     out = [
@@ -285,8 +300,7 @@ def main() -> None:
         f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"wrk -t2 -c8 -d{args.duration}s on 127.0.0.1; both apps gunicorn -w 2; "
-        f"floor JSON via {'orjson' if has_orjson() else 'json (orjson not installed)'}. "
-        "Lattice graph JSON: not yet available (issue #8).",
+        f"floor JSON via {'orjson' if has_orjson() else 'json (orjson not installed)'}.",
         "",
     ]
     cold, memory_cold = measure(url, points, args.duration, cached=False)

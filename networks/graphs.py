@@ -73,14 +73,16 @@ def network_node(network: Network, **extra) -> dict:
     }
 
 
-def network_memberships(network: Network, on: datetime.date | None = None):
-    """A network's memberships (all, or those held on `on`), members joined: one query."""
+def network_memberships(
+    network: Network, on: datetime.date | None = None, limit: int | None = None
+):
+    """A network's memberships (all, or those held on `on`; the first `limit`), members
+    joined: one query."""
     rows = network.memberships.all() if on is None else network.memberships.as_of(on)
-    return list(
-        rows.select_related("member_institution__jurisdiction__parent", "member_network").order_by(
-            "start_date", "id"
-        )
-    )
+    rows = rows.select_related(
+        "member_institution__jurisdiction__parent", "member_network"
+    ).order_by("start_date", "id")
+    return list(rows[:limit] if limit is not None else rows)
 
 
 @dataclass(frozen=True)

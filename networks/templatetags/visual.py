@@ -34,11 +34,11 @@ def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
     held = sum(1 for span in spans if graphs.held(span, as_of))
     # Beyond a few hundred nodes a drawing is unreadable and the page heavy: very large
     # networks offer the graph as downloads (the members table above lists them all).
-    drawn = held <= GRAPH_NODE_LIMIT
-    graph = None
-    if drawn:
-        rows = graphs.network_memberships(network, on=as_of)
-        graph = graphs.network_graph(network, rows, as_of)
+    # The query runs either way, cut at one past the limit, so that the page's query
+    # count does not depend on the network's size.
+    rows = graphs.network_memberships(network, on=as_of, limit=GRAPH_NODE_LIMIT + 1)
+    drawn = len(rows) <= GRAPH_NODE_LIMIT
+    graph = graphs.network_graph(network, rows, as_of) if drawn else None
     map_rows = graphs.network_map(network, as_of)
     codes = {area["code"] for area in map_rows}
     timeline = graphs.network_timeline(spans)
