@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from importlib import resources
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.regions import Region
 
-from .graphs import iso_numeric
+from .graphs import map_areas, member_state
 from .models import Membership, Network, Sector
 
 # Our UN M49 regions against country_converter's `continent` column.
@@ -155,38 +154,16 @@ def region_summary(member_codes: set[str]) -> list[dict]:
 # --- Queries -------------------------------------------------------------------------------
 
 
-def state_q_prefix() -> tuple:
-    """A membership's member state: a subdivision's institutions count for its state."""
-    j = "member_institution__jurisdiction"
-    return (
-        Coalesce(f"{j}__parent__code", f"{j}__code"),
-        Coalesce(f"{j}__parent__name", f"{j}__name"),
-        Coalesce(f"{j}__parent__slug", f"{j}__slug"),
-    )
-
-
 def jurisdiction_network_counts(on=None) -> list[dict]:
     """Per jurisdiction, the number of networks its institutions belong to on the date
     (today by default). One query."""
-    code, name, slug = state_q_prefix()
-    rows = (
+    return map_areas(
         Membership.objects.as_of(on or timezone.localdate())
         .filter(member_institution__jurisdiction__isnull=False)
-        .annotate(state_code=code, state_name=name, state_slug=slug)
-        .values("state_code", "state_name", "state_slug")
+        .values(**member_state())
         .annotate(count=Count("network", distinct=True))
         .order_by("-count", "state_name")
     )
-    return [
-        {
-            "code": row["state_code"],
-            "name": row["state_name"],
-            "url": reverse("institutions:jurisdiction-detail", kwargs={"slug": row["state_slug"]}),
-            "numeric": iso_numeric(row["state_code"]),
-            "count": row["count"],
-        }
-        for row in rows
-    ]
 
 
 def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:

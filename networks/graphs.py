@@ -154,31 +154,40 @@ def _graph(nodes: list[dict], edges: list[dict]) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
+def member_state() -> dict:
+    """Annotations naming a membership's member state (`state_code`, `state_name`,
+    `state_slug`): a subdivision's institutions count for their state."""
+    j = "member_institution__jurisdiction"
+    return {
+        f"state_{field}": Coalesce(f"{j}__parent__{field}", f"{j}__{field}")
+        for field in ("code", "name", "slug")
+    }
+
+
+def map_areas(rows) -> list[dict]:
+    """Map areas from rows grouped by `member_state()` with a `count`."""
+    return [
+        {
+            "code": row["state_code"],
+            "name": row["state_name"],
+            "url": reverse("institutions:jurisdiction-detail", kwargs={"slug": row["state_slug"]}),
+            "numeric": iso_numeric(row["state_code"]),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
 def network_map(network: Network, on: datetime.date) -> list[dict]:
     """Member jurisdictions on the date with their number of member institutions (a
     subdivision's institutions count for its state): one grouped query."""
-    j = "member_institution__jurisdiction"
-    areas = (
+    return map_areas(
         Membership.objects.as_of(on)
-        .filter(network=network, **{f"{j}__isnull": False})
-        .values(
-            area_code=Coalesce(f"{j}__parent__code", f"{j}__code"),
-            area_name=Coalesce(f"{j}__parent__name", f"{j}__name"),
-            area_slug=Coalesce(f"{j}__parent__slug", f"{j}__slug"),
-        )
+        .filter(network=network, member_institution__jurisdiction__isnull=False)
+        .values(**member_state())
         .annotate(count=Count("pk"))
-        .order_by("area_name", "area_code")
+        .order_by("state_name", "state_code")
     )
-    return [
-        {
-            "code": area["area_code"],
-            "name": area["area_name"],
-            "url": reverse("institutions:jurisdiction-detail", kwargs={"slug": area["area_slug"]}),
-            "numeric": iso_numeric(area["area_code"]),
-            "count": area["count"],
-        }
-        for area in areas
-    ]
 
 
 def iso_numeric(code: str) -> str:
