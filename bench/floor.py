@@ -242,28 +242,140 @@ def members(slug: str, query: dict, base: str, url: str = ""):
 
 
 def network_page(slug: str, base: str):
-    """The data of the HTML network page: the network and its first page of current
-    members (the page shows 100, by name)."""
+    """The data of the HTML network page's first page: the network, its first 100
+    current members, its counts (members, member jurisdictions, former members), the 50
+    latest former members and the member map (jurisdictions with their member counts)."""
     net = rows("SELECT * FROM networks_network WHERE slug = %s", (slug,))
     if not net:
         return None
-    listed = members(slug, {"page_size": ["100"]}, base)
     n = net[0]
-    return {"id": n["id"], "name": n["name"], "description": n["description"], "members": listed}
+    listed = members(slug, {"page_size": ["100"]}, base)
+    params = {"net": n["id"], "on": datetime.date.today()}
+    counts = rows(
+        f"""SELECT count(*) FILTER (WHERE {HELD}) AS members,
+          count(DISTINCT i.jurisdiction_id) FILTER (WHERE {HELD}) AS jurisdictions,
+          count(*) FILTER (WHERE m.end_date IS NOT NULL AND NOT ({HELD})) AS former
+        FROM networks_membership m
+        LEFT JOIN institutions_institution i ON i.id = m.member_institution_id
+        WHERE m.network_id = %(net)s""",
+        params,
+    )[0]
+    former = rows(
+        f"""SELECT m.id, m.role, m.start_date, m.end_date, m.end_reason,
+          coalesce(i.name, mn.name) AS name, coalesce(i.slug, mn.slug) AS slug
+        FROM networks_membership m
+        LEFT JOIN institutions_institution i ON i.id = m.member_institution_id
+        LEFT JOIN networks_network mn ON mn.id = m.member_network_id
+        WHERE m.network_id = %(net)s AND m.end_date IS NOT NULL AND NOT ({HELD})
+        ORDER BY m.end_date DESC, m.id LIMIT 50""",
+        params,
+    )
+    sources = sources_of(
+        "networks_membership_sources", "membership_id", [r["id"] for r in former], base
+    )
+    areas = rows(
+        f"""SELECT coalesce(p.code, j.code) AS code, coalesce(p.name, j.name) AS name,
+          count(*) AS count
+        FROM networks_membership m JOIN institutions_institution i ON i.id = m.member_institution_id
+        JOIN institutions_jurisdiction j ON j.id = i.jurisdiction_id
+        LEFT JOIN institutions_jurisdiction p ON p.id = j.parent_id
+        WHERE m.network_id = %(net)s AND {HELD} GROUP BY 1, 2 ORDER BY 2, 1""",
+        params,
+    )
+    return {
+        "id": n["id"],
+        "name": n["name"],
+        "description": n["description"],
+        "counts": counts,
+        "members": listed,
+        "former": [
+            {
+                **{k: iso(v) if isinstance(v, datetime.date) else v for k, v in r.items()},
+                "sources": sources.get(r["id"], []),
+            }
+            for r in former
+        ],
+        "map": areas,
+    }
 
 
 def jurisdiction_page(slug: str, base: str):
-    """The data of the HTML jurisdiction page's first page: the jurisdiction and its
-    first 50 institutions, in the page's order (branch, name)."""
-    j = rows("SELECT id, code, name FROM institutions_jurisdiction WHERE slug = %s", (slug,))
+    """The data of the HTML jurisdiction page's first page: the jurisdiction with its
+    counts (institutions per branch, networks joined today, memoranda signed), its first
+    50 institutions in the page's order (branch, name), and for each the first 10 of its
+    memberships (current first) with their sources, its 5 latest signatures and its 5
+    latest meetings, each with its total."""
+    today = datetime.date.today()
+    j = rows(
+        f"""SELECT j.id, j.code, j.name,
+          (SELECT count(DISTINCT m.network_id) FROM networks_membership m
+             JOIN institutions_institution i ON i.id = m.member_institution_id
+             WHERE i.jurisdiction_id = j.id AND {HELD}) AS network_count,
+          (SELECT count(DISTINCT s.memorandum_id) FROM networks_signatory s
+             JOIN institutions_institution i ON i.id = s.institution_id
+             WHERE i.jurisdiction_id = j.id) AS memorandum_count
+        FROM institutions_jurisdiction j WHERE j.slug = %(slug)s""",
+        {"slug": slug, "on": today},
+    )
     if not j:
         return None
+    branches = rows(
+        "SELECT branch, count(*) AS n FROM institutions_institution WHERE jurisdiction_id = %s "
+        "GROUP BY branch ORDER BY branch",
+        (j[0]["id"],),
+    )
     found = rows(
-        "SELECT id, slug, name, acronym, branch FROM institutions_institution "
+        "SELECT id, slug, name, acronym, branch, website FROM institutions_institution "
         "WHERE jurisdiction_id = %s ORDER BY branch, name, id LIMIT 50",
         (j[0]["id"],),
     )
-    return {**j[0], "institutions": found}
+    ids = [r["id"] for r in found]
+    params = {"ids": ids, "on": today}
+    memberships = rows(
+        f"""SELECT * FROM (SELECT m.id, m.member_institution_id, m.role, m.start_date,
+          m.start_date_precision, m.end_date, m.end_date_precision, n.slug AS network_slug,
+          n.name AS network_name, ({HELD}) AS held_now,
+          row_number() OVER w AS n, count(*) OVER (PARTITION BY m.member_institution_id) AS total
+        FROM networks_membership m JOIN networks_network n ON n.id = m.network_id
+        WHERE m.member_institution_id = ANY(%(ids)s)
+        WINDOW w AS (PARTITION BY m.member_institution_id
+                     ORDER BY ({HELD}) DESC, n.name, m.start_date, m.id)) x WHERE n <= 10""",
+        params,
+    )
+    sources = sources_of(
+        "networks_membership_sources", "membership_id", [r["id"] for r in memberships], base
+    )
+    signatures = rows(
+        """SELECT * FROM (SELECT s.institution_id, s.signed_on, mo.slug, mo.title,
+          row_number() OVER (PARTITION BY s.institution_id
+            ORDER BY s.signed_on DESC NULLS LAST, mo.title, s.id) AS n,
+          count(*) OVER (PARTITION BY s.institution_id) AS total
+        FROM networks_signatory s JOIN networks_memorandum mo ON mo.id = s.memorandum_id
+        WHERE s.institution_id = ANY(%(ids)s)) x WHERE n <= 5""",
+        params,
+    )
+    meetings = rows(
+        """SELECT * FROM (SELECT p.institution_id, me.slug, me.title, me.start_date,
+          row_number() OVER (PARTITION BY p.institution_id ORDER BY me.start_date DESC, p.id)
+            AS n, count(*) OVER (PARTITION BY p.institution_id) AS total
+        FROM networks_meetingparticipant p JOIN networks_meeting me ON me.id = p.meeting_id
+        WHERE p.institution_id = ANY(%(ids)s)) x WHERE n <= 5""",
+        params,
+    )
+    by: dict[str, dict[int, list]] = {"memberships": {}, "signatures": {}, "meetings": {}}
+    for key, found_rows in (("memberships", memberships), ("signatures", signatures),
+                            ("meetings", meetings)):  # fmt: skip
+        for r in found_rows:
+            owner = r.get("member_institution_id") or r.get("institution_id")
+            by[key].setdefault(owner, []).append(
+                {k: iso(v) if isinstance(v, datetime.date) else v for k, v in r.items()}
+                | ({"sources": sources.get(r["id"], [])} if key == "memberships" else {})
+            )
+    return {
+        **j[0],
+        "branches": branches,
+        "institutions": [{**r, **{key: by[key].get(r["id"], []) for key in by}} for r in found],
+    }
 
 
 # The labels Lattice shows for its choices (networks/models.py), for the lattice's nodes.
