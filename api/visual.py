@@ -208,8 +208,8 @@ def country_dicts(countries) -> list[dict]:
     return [{"code": c.code, "name": c.name, "region": c.region} for c in countries]
 
 
-def network_coverage_data(network: Network, rows, on, group: str) -> dict:
-    codes = graphs.member_codes([row for row in rows if graphs.held(row, on)])
+def network_coverage_data(network: Network, on, group: str) -> dict:
+    codes = graphs.member_codes(graphs.network_map(network, on))
     result = cov.coverage(codes, group)
     return {
         "as_of": on.isoformat(),
@@ -242,7 +242,8 @@ class NetworkGraphView(VisualView):
         query = read_query(request, AsOfQuery)
         network = get_object_or_404(Network, slug=slug)
         on = query.get("as_of") or timezone.localdate()
-        return Response(graphs.network_graph(network, graphs.network_memberships(network), on))
+        rows = graphs.network_memberships(network, on=on)
+        return Response(graphs.network_graph(network, rows, on))
 
 
 class NetworkMapView(VisualView):
@@ -283,8 +284,7 @@ class NetworkCoverageView(VisualView):
         network = get_object_or_404(Network, slug=slug)
         on = query.get("as_of") or timezone.localdate()
         group = query.get("group") or cov.DEFAULT_GROUP
-        rows = graphs.network_memberships(network)
-        return Response(network_coverage_data(network, rows, on, group))
+        return Response(network_coverage_data(network, on, group))
 
 
 class EgoGraphView(VisualView):

@@ -106,16 +106,10 @@ def membership_spans(network: Network) -> list[Span]:
     ]
 
 
-def member_codes(rows: list[Membership]) -> set[str]:
-    """ISO 3166-1 codes of the states the members belong to (a subdivision counts for
-    its state; the EU and international bodies for none)."""
-    codes = set()
-    for row in rows:
-        institution = row.member_institution
-        if institution and institution.jurisdiction:
-            jurisdiction = institution.jurisdiction
-            codes.add((jurisdiction.parent or jurisdiction).code)
-    return codes
+def member_codes(areas: list[dict]) -> set[str]:
+    """ISO 3166-1 codes of the states the members belong to, from `network_map`'s areas
+    (a subdivision counts for its state; international bodies for none)."""
+    return {area["code"] for area in areas}
 
 
 def network_graph(network: Network, rows: list[Membership], on: datetime.date) -> dict:
@@ -204,7 +198,8 @@ def network_timeline(
     rows: list[Membership] | list[Span], today: datetime.date | None = None
 ) -> list[dict]:
     """Per year since the first recorded start: members at the year's end (or today),
-    and who joined and left during it (the first TIMELINE_NAMES of each, with counts).
+    and who joined and left during it (the first TIMELINE_NAMES of each, with counts;
+    their names in one more query).
 
     One pass over the rows: each membership adds one to the years it was held at their
     end (a difference array), so a network with thousands of members over decades costs
@@ -237,7 +232,6 @@ def network_timeline(
             delta[high + 1] -= 1
     # The members named on the timeline (TIMELINE_NAMES per year and direction).
     named = _named_members(
-        rows,
         {
             row.pk
             for year_rows in (*joined.values(), *left.values())
@@ -268,35 +262,31 @@ def network_timeline(
     return points
 
 
-def _named_members(rows, pks: set[int]) -> dict[int, tuple[str, str, str]]:
-    """(member name, member page, role) per membership: from the rows when they are
-    loaded memberships, otherwise in one query of plain values (no model instances; a
-    timeline can name hundreds)."""
+def _named_members(pks: set[int]) -> dict[int, tuple[str, str, str]]:
+    """(member name, member page, role) per membership, in one query of plain values (no
+    model instances; a timeline can name hundreds)."""
+    if not pks:
+        return {}
+    # One reverse() per kind of page, not one per member.
+    pages = {
+        kind: reverse(f"{app}:{kind}-detail", kwargs={"slug": "-slug-"})
+        for app, kind in (("institutions", "institution"), ("networks", "network"))
+    }
+    member_fields = [
+        f"{prefix}__{field}"
+        for prefix in ("member_institution", "member_network")
+        for field in ("name", "acronym", "slug")
+    ]
     named = {}
-    for row in rows:
-        if isinstance(row, Membership) and row.pk in pks:
-            named[row.pk] = (str(row.member), row.member.get_absolute_url(), row.role)
-    missing = pks - set(named)
-    if missing:
-        # One reverse() per kind of page, not one per member.
-        pages = {
-            kind: reverse(f"{app}:{kind}-detail", kwargs={"slug": "-slug-"})
-            for app, kind in (("institutions", "institution"), ("networks", "network"))
-        }
-        fields = ("pk", "role", "member_institution__", "member_network__")
-        values = Membership.objects.filter(pk__in=missing).values_list(
-            fields[0],
-            fields[1],
-            *(f"{prefix}{field}" for prefix in fields[2:] for field in ("name", "acronym", "slug")),
+    values = Membership.objects.filter(pk__in=pks).values_list("pk", "role", *member_fields)
+    for pk, role, i_name, i_acronym, i_slug, n_name, n_acronym, n_slug in values:
+        kind, name, acronym, slug = (
+            ("institution", i_name, i_acronym, i_slug)
+            if i_slug
+            else ("network", n_name, n_acronym, n_slug)
         )
-        for pk, role, i_name, i_acronym, i_slug, n_name, n_acronym, n_slug in values:
-            kind, name, acronym, slug = (
-                ("institution", i_name, i_acronym, i_slug)
-                if i_slug
-                else ("network", n_name, n_acronym, n_slug)
-            )
-            label = f"{name} ({acronym})" if acronym else name
-            named[pk] = (label, pages[kind].replace("-slug-", slug), role)
+        label = f"{name} ({acronym})" if acronym else name
+        named[pk] = (label, pages[kind].replace("-slug-", slug), role)
     return named
 
 

@@ -40,7 +40,7 @@ def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
     drawn = len(rows) <= GRAPH_NODE_LIMIT
     graph = graphs.network_graph(network, rows, as_of) if drawn else None
     map_rows = graphs.network_map(network, as_of)
-    codes = {area["code"] for area in map_rows}
+    codes = graphs.member_codes(map_rows)
     timeline = graphs.network_timeline(spans)
     return {
         "network": network,
