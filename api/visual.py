@@ -1,6 +1,6 @@
 """The visual views' data: graphs, member maps, timelines, coverage and the lattice.
 
-Each endpoint returns exactly what its HTML chart draws (networks/graphs.py computes
+Each endpoint returns exactly what its HTML chart draws (visuals/graphs.py computes
 both). Graph endpoints also answer `format=graphml` and `format=gexf` for Gephi and
 networkx. Every endpoint runs a fixed number of queries (pinned in api/tests).
 """
@@ -19,9 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.models import Institution, Jurisdiction
-from networks import compare, graphs
-from networks import coverage as cov
 from networks.models import Dimension, Function, Network, Sector
+from visuals import compare, graphs
+from visuals import coverage as cov
+from visuals.graphs import lattice_networks
 
 from .renderers import LatticeCSVRenderer, LatticeJSONRenderer
 
@@ -303,18 +304,6 @@ class EgoGraphView(VisualView):
         )
         on = query.get("as_of") or timezone.localdate()
         return Response(graphs.ego_graph(institution, on))
-
-
-def lattice_networks(query: dict):
-    on = query.get("as_of") or timezone.localdate()
-    networks = Network.objects.active(on).order_by("name")
-    if query.get("sector"):
-        networks = networks.filter(sector=query["sector"])
-    if query.get("dimension"):
-        networks = networks.filter(dimension=query["dimension"])
-    if query.get("function"):
-        networks = networks.with_function(query["function"])
-    return list(networks), on
 
 
 class LatticeView(VisualView):

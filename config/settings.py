@@ -59,20 +59,30 @@ INSTALLED_APPS = [
     "simple_history",
     # Rate-limits sign-in attempts to the admin (see the lockout policy below).
     "axes",
+    # Domain: the records and their rules.
     "sources",
     "institutions",
     "networks",
-    "api",
+    # Features: work that spans the domain.
+    "curation",
+    "visuals",
     "links",
-    # Invalidates the response cache whenever a curated record changes (config/cache.py).
-    "config.cache.ResponseCacheConfig",
+    # Invalidates the response cache whenever a curated record changes (responsecache/cache.py).
+    "responsecache",
+    "ops",
+    # Delivery: the public pages and the REST API.
+    "web",
+    "api",
 ]
+if not PRODUCTION:
+    # Development only: `generate_synthetic`, the labelled benchmark directory (bench/).
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Whole responses for anonymous GET/HEAD, invalidated on every curated change; a hit
-    # skips everything below (config/cache.py).
-    "config.cache.AnonymousCacheMiddleware",
+    # skips everything below (responsecache/cache.py).
+    "responsecache.cache.AnonymousCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,7 +131,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRO
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Read replicas (PostgreSQL streaming replicas), e.g.
 # postgres://user:password@replica1:5432/lattice,postgres://...: reads go to them,
-# writes and transactions to the primary (config/routers.py).
+# writes and transactions to the primary (ops/routers.py).
 for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
     DATABASES[f"replica_{_number}"] = {
         **env.db_url_config(_url),
@@ -130,14 +140,14 @@ for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
         # Tests read the primary through every alias: a replica holds the same data.
         "TEST": {"MIRROR": "default"},
     }
-DATABASE_ROUTERS = ["config.routers.ReplicaRouter"] if len(DATABASES) > 1 else []
+DATABASE_ROUTERS = ["ops.routers.ReplicaRouter"] if len(DATABASES) > 1 else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory unless CACHE_URL names a shared cache (redis://127.0.0.1:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Anonymous GET/HEAD responses are cached this long (0 turns the cache off); any change
-# to a curated record invalidates them all at once (config/cache.py).
+# to a curated record invalidates them all at once (responsecache/cache.py).
 CACHE_RESPONSE_SECONDS = env.int("CACHE_RESPONSE_SECONDS", default=600)
 CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/")
 
@@ -160,7 +170,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 # The client address as the API throttling sees it: NUM_PROXIES entries from the right of
 # X-Forwarded-For behind a proxy, REMOTE_ADDR otherwise.
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"
 # Failed attempts are kept (AccessAttempt); successful sign-ins are not logged.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

@@ -4,7 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
-    path("", include("institutions.urls")),
-    path("", include("networks.urls")),
-    path("", include("networks.changes")),
+    path("", include("web.urls")),
 ]

@@ -7,7 +7,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from networks.admin import InstitutionMembershipInline
 from sources.admin import REASON_FIELD, CuratedAdmin, reason_from
 from sources.history import recording
 from sources.models import ChangeKind
@@ -53,7 +52,8 @@ class InstitutionAdmin(CuratedAdmin):
     autocomplete_fields = ["jurisdiction", "parent", "sources"]
     list_select_related = ["jurisdiction"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [InstitutionNameInline, InstitutionIdentifierInline, InstitutionMembershipInline]
+    # networks/admin.py adds the institution's memberships (institutions never imports networks).
+    inlines = [InstitutionNameInline, InstitutionIdentifierInline]
     actions = ["merge_selected"]
     fieldsets = [
         (

@@ -1,33 +1,20 @@
-import base64
 import datetime
-import secrets
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.validators import URLValidator
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from institutions import admin as institution_admin
+from institutions.models import Institution
 from sources.admin import CuratedAdmin
 
-from .member_lists import (
-    MEMORANDUM_FIELDS,
-    NETWORK_FIELDS,
-    STATUS_ROLES,
-    ListError,
-    ListField,
-    Table,
-    plan_member_list,
-    read_table,
-)
 from .models import (
     Meeting,
     MeetingParticipant,
@@ -35,10 +22,9 @@ from .models import (
     Memorandum,
     Network,
     OutcomeDocument,
-    Role,
     Signatory,
 )
-from .services import ImportRefused, import_member_list, mark_memberships_verified
+from .services import mark_memberships_verified
 
 MEMBERSHIP_FIELDS = [
     "role",
@@ -94,227 +80,8 @@ class NetworkMembershipAsMemberInline(InstitutionMembershipInline):
 # --- Importing member and signatory lists ---------------------------------------------
 
 
-class MemberListForm(forms.Form):
-    """The upload: the list, what it is (its address and date), and how to read it."""
-
-    file = forms.FileField(
-        label=_("Member list"),
-        help_text=_("CSV or XLSX (first sheet), column names in the first row; at most 2 MB."),
-    )
-    source_url = forms.URLField(
-        label=_("Published at"),
-        max_length=1000,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text=_("The page or file the list comes from: every record it touches cites it."),
-    )
-    source_title = forms.CharField(label=_("Title"), max_length=300, required=False)
-    source_publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
-    list_date = forms.DateField(
-        label=_("The list's date"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_(
-            "The date the list describes (usually the day you read it). Memberships that end "
-            "because a member is missing end on this date."
-        ),
-    )
-    end_missing = forms.BooleanField(
-        label=_("End the memberships of members missing from the list"),
-        required=False,
-        initial=True,
-    )
-    default_role = forms.ChoiceField(
-        label=_("Role of rows that give none"),
-        choices=[(r.value, r.label) for r in STATUS_ROLES],
-        initial=Role.MEMBER,
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
-        help_text=_("Shown on the public changes page with the list's address."),
-    )
-
-    def __init__(self, *args, for_network: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not for_network:
-            del self.fields["default_role"]
-            self.fields["file"].label = _("Signatory list")
-            self.fields["end_missing"].label = _(
-                "Mark signatories missing from the list as withdrawn"
-            )
-
-
-def mapping_form(headers: list[str], fields: list[str], data=None, initial=None) -> forms.Form:
-    """One choice per meaning a column can have: which column (if any) holds it."""
-    choices = [("", "—"), *((h, h) for h in headers)]
-    form_fields = {
-        f"column_{f}": forms.ChoiceField(label=ListField(f).label, choices=choices, required=False)
-        for f in fields
-    }
-    form_class = type("MappingForm", (forms.Form,), form_fields)
-    return form_class(data, initial={f"column_{k}": v for k, v in (initial or {}).items()})
-
-
-class MemberListImportMixin:
-    """Admin view: upload a list, map its columns, preview every change, apply it."""
-
-    SESSION_KEY = "member_list_uploads"
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<path:object_id>/import-list/",
-                self.admin_site.admin_view(self.import_list_view),
-                name="{}_{}_import_list".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def has_import_permission(self, request) -> bool:
-        record = "membership" if self.model is Network else "signatory"
-        return request.user.has_perms(
-            [f"networks.add_{record}", f"networks.change_{record}", "sources.add_source"]
-        )
-
-    def import_list_view(self, request, object_id):
-        target = get_object_or_404(self.model, pk=object_id)
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        for_network = isinstance(target, Network)
-        fields = NETWORK_FIELDS if for_network else MEMORANDUM_FIELDS
-        step = request.POST.get("step", "")
-        if request.method != "POST" or step == "upload":
-            return self._upload_step(request, target, for_network)
-        upload = request.session.get(self.SESSION_KEY, {}).get(request.POST.get("token", ""))
-        if upload is None:
-            messages.error(request, gettext("The upload has expired; upload the list again."))
-            return HttpResponseRedirect(request.path)
-        table = read_table(upload["name"], base64.b64decode(upload["content"]))
-        mapping = mapping_form(table.headers, fields, request.POST)
-        mapping.is_valid()
-        columns = {
-            f: mapping.cleaned_data.get(f"column_{f}", "")
-            for f in fields
-            if mapping.cleaned_data.get(f"column_{f}")
-        }
-        meta = upload["meta"]
-        if step == "apply":
-            return self._apply_step(request, target, table, columns, meta, upload)
-        return self._preview(request, target, table, columns, meta, request.POST["token"])
-
-    def _upload_step(self, request, target, for_network):
-        form = MemberListForm(request.POST or None, request.FILES or None, for_network=for_network)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            try:
-                table = read_table(upload.name, content)
-            except ListError as exc:
-                form.add_error("file", str(exc))
-            else:
-                meta = {
-                    k: str(v) if isinstance(v, datetime.date) else v
-                    for k, v in form.cleaned_data.items()
-                    if k != "file"
-                }
-                token = secrets.token_urlsafe(16)
-                uploads = request.session.get(self.SESSION_KEY, {})
-                # Keep the few latest uploads of this session, not every one ever made.
-                uploads = dict(list(uploads.items())[-2:])
-                uploads[token] = {
-                    "name": upload.name,
-                    "content": base64.b64encode(content).decode(),
-                    "meta": meta,
-                }
-                request.session[self.SESSION_KEY] = uploads
-                return self._preview(request, target, table, None, meta, token)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Import a list: %s") % target,
-            "opts": self.opts,
-            "target": target,
-            "form": form,
-            "for_network": for_network,
-        }
-        return TemplateResponse(request, "admin/curation/member_list_upload.html", context)
-
-    def _plan(self, target, table, columns, meta):
-        return plan_member_list(
-            target=target,
-            table=table,
-            columns=columns,
-            list_date=datetime.date.fromisoformat(meta["list_date"]),
-            end_missing=meta["end_missing"],
-            default_role=meta.get("default_role") or Role.MEMBER,
-        )
-
-    def _preview(self, request, target, table: Table, columns, meta, token, plan=None):
-        plan = plan or self._plan(target, table, columns, meta)
-        fields = NETWORK_FIELDS if isinstance(target, Network) else MEMORANDUM_FIELDS
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Preview: %s") % target,
-            "opts": self.opts,
-            "target": target,
-            "plan": plan,
-            "meta": meta,
-            "token": token,
-            "mapping": mapping_form(table.headers, fields, initial=plan.columns),
-            "fingerprint": plan.fingerprint(),
-            "can_add_institutions": request.user.has_perm("institutions.add_institution"),
-        }
-        return TemplateResponse(request, "admin/curation/member_list_preview.html", context)
-
-    def _apply_step(self, request, target, table, columns, meta, upload):
-        plan = self._plan(target, table, columns, meta)
-        if plan.new_institutions and not request.user.has_perm("institutions.add_institution"):
-            raise PermissionDenied
-        try:
-            plan, change_set = import_member_list(
-                target=target,
-                table=table,
-                columns=columns,
-                list_date=datetime.date.fromisoformat(meta["list_date"]),
-                end_missing=meta["end_missing"],
-                default_role=meta.get("default_role") or Role.MEMBER,
-                source_url=meta["source_url"],
-                source_title=meta["source_title"],
-                source_publisher=meta["source_publisher"],
-                user=request.user,
-                reason=meta["reason"],
-                expected_fingerprint=request.POST.get("fingerprint", ""),
-            )
-        except ImportRefused as exc:
-            messages.error(request, str(exc))
-            return self._preview(
-                request, target, table, columns, meta, request.POST["token"], exc.plan
-            )
-        uploads = request.session.get(self.SESSION_KEY, {})
-        uploads.pop(request.POST["token"], None)
-        request.session[self.SESSION_KEY] = uploads
-        if change_set is None:
-            messages.info(request, gettext("The list matches the directory: nothing changed."))
-        else:
-            messages.success(
-                request,
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    gettext("The list was applied as one change set."),
-                    reverse("admin:sources_changeset_change", args=[change_set.pk]),
-                    gettext("See what changed (and undo it)"),
-                ),
-            )
-        opts = self.opts
-        return HttpResponseRedirect(
-            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
-        )
-
-
 @admin.register(Network)
-class NetworkAdmin(MemberListImportMixin, CuratedAdmin):
+class NetworkAdmin(CuratedAdmin):
     list_display = ["name", "acronym", "dimension", "sector", "reach", "origin", "updated_at"]
     list_filter = [
         "dimension",
@@ -332,7 +99,6 @@ class NetworkAdmin(MemberListImportMixin, CuratedAdmin):
     list_select_related = ["host"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [NetworkMembershipInline, NetworkMembershipAsMemberInline]
-    change_form_template = "admin/curation/change_form_with_import.html"
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "description", "website", "wikidata_id"]}),
         (
@@ -511,7 +277,7 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(Memorandum)
-class MemorandumAdmin(MemberListImportMixin, CuratedAdmin):
+class MemorandumAdmin(CuratedAdmin):
     list_display = ["__str__", "kind", "network", "sector", "signed_on", "terminated_on"]
     list_filter = ["kind", "sector", "network"]
     search_fields = ["title", "short_title", "slug", "subject"]
@@ -520,7 +286,6 @@ class MemorandumAdmin(MemberListImportMixin, CuratedAdmin):
     list_select_related = ["network"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [SignatoryInline]
-    change_form_template = "admin/curation/change_form_with_import.html"
 
 
 @admin.register(Signatory)
@@ -558,3 +323,13 @@ class MeetingAdmin(CuratedAdmin):
     date_hierarchy = "start_date"
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MeetingParticipantInline, OutcomeDocumentInline]
+
+
+# An institution's memberships on its admin page. Registered here, not in institutions/,
+# because institutions never imports networks.
+admin.site.unregister(Institution)
+
+
+@admin.register(Institution)
+class InstitutionAdmin(institution_admin.InstitutionAdmin):
+    inlines = [*institution_admin.InstitutionAdmin.inlines, InstitutionMembershipInline]

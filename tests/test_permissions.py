@@ -238,7 +238,7 @@ def test_a_successful_sign_in_resets_the_count(client):
 
 
 def test_behind_a_proxy_the_lockout_counts_the_forwarded_client_address(rf, settings):
-    from config.client_ip import client_ip
+    from ops.client_ip import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}

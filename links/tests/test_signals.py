@@ -7,9 +7,9 @@ import pytest
 from celery import Celery
 
 import config.celery
+from curation.loader import load_directory
 from links import services
 from links.models import Link
-from networks.loader import load_directory
 from sources.models import Source
 from tests.browser.synthetic import write_synthetic_dataset
 from tests.factories import make_institution, make_source

@@ -1,0 +1,169 @@
+"""Whole-response cache for anonymous GET and HEAD requests (HTML pages and the API).
+
+Every cached response is keyed by a global *content version*, which changes whenever a
+curated record is saved or deleted (any model of the curated apps, through the ORM's
+signals). A curator's edit therefore invalidates every cached page at once: more than
+strictly needed, but always correct and with no list of "which pages show this record"
+to keep up to date. Hits on the API count against its anonymous rate limit like any other request.
+Writes that bypass the signals (`QuerySet.update()`, `bulk_create`)
+must call `bump_content_version()`; the loaders do, and entries expire after
+CACHE_RESPONSE_SECONDS in any case.
+
+The cache is the default one: Redis when CACHE_URL names it (shared by every gunicorn
+worker and host, so one bump reaches all), local memory in the quick start (one process).
+"""
+
+import contextvars
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import request_finished
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+from rest_framework.throttling import AnonRateThrottle
+
+VERSION_KEY = "lattice:content-version"
+# Apps whose records appear on public pages and in the API.
+# Not "links": link checks run all day, and a mark up to CACHE_RESPONSE_SECONDS old is
+# fine, while emptying every cached page after each check would make the cache useless.
+CURATED_APPS = {"sources", "institutions", "networks"}
+
+
+def content_version() -> str:
+    """The current content version; a fresh one when the cache has lost it."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A time-based value never repeats an earlier one, so an evicted version key
+        # cannot bring back responses cached before the last change.
+        version = str(time.time_ns())
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def bump_content_version() -> None:
+    """Invalidate every cached response (call after any write to curated data)."""
+    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+# Set when a curated record changed during the current request (or task).
+_changed = contextvars.ContextVar("lattice_content_changed", default=False)
+
+
+@receiver(post_save, dispatch_uid="lattice-cache-save")
+@receiver(post_delete, dispatch_uid="lattice-cache-delete")
+@receiver(m2m_changed, dispatch_uid="lattice-cache-m2m")
+def invalidate_on_change(sender, **kwargs) -> None:
+    if sender._meta.app_label in CURATED_APPS:
+        bump_content_version()
+        _changed.set(True)
+
+
+@receiver(request_finished, dispatch_uid="lattice-cache-request-finished")
+def invalidate_after_request(sender, **kwargs) -> None:
+    # Again once the request is over and its transaction committed, so that a page
+    # rendered by another request between the change and the commit (with the old data,
+    # under the new version) is not served afterwards.
+    if _changed.get():
+        _changed.set(False)
+        bump_content_version()
+
+
+class _AnonymousThrottle(AnonRateThrottle):
+    """The API's anonymous rate limit, counted on cache hits too (no user yet there)."""
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class AnonymousCacheMiddleware:
+    """Serve anonymous GET/HEAD responses from the cache, keyed by the content version.
+
+    Sits right after SecurityMiddleware, so that a hit skips static files, sessions, CSRF,
+    authentication and the view; the stored headers include CSP, CORS, ETag and Vary.
+    CORS headers depend on the request's Origin, which is therefore part of the key. Only
+    cookie-less requests are served or stored, and only 200 responses that set no cookie
+    and did not write to the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = settings.CACHE_RESPONSE_SECONDS
+        if not seconds or not self.cacheable_request(request):
+            return self.get_response(request)
+        key = self.key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            if request.path.startswith("/api/") and not _AnonymousThrottle().allow_request(
+                request, None
+            ):
+                # Over the limit: the API itself answers, with its 429 and Retry-After.
+                return self.get_response(request)
+            return self.answer(request, cached)
+        response = self.get_response(request)
+        if request.method == "GET" and self.cacheable_response(request, response):
+            # Rendered content and headers only: the response object holds the request.
+            cache.set(
+                key, (response.status_code, response.content, dict(response.items())), seconds
+            )
+        return response
+
+    @staticmethod
+    def cacheable_request(request: HttpRequest) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            and not request.path.startswith(settings.CACHE_RESPONSE_EXCLUDE)
+        )
+
+    @staticmethod
+    def cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+        session = getattr(request, "session", None)
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not (session is not None and session.modified)
+            and "no-store" not in response.get("Cache-Control", "")
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def key(request: HttpRequest) -> str:
+        # HEAD shares GET's entry. Accept picks JSON or CSV in the API; Origin decides the
+        # CORS headers. The request part is hashed: query strings can be longer than any
+        # cache key may be.
+        request_part = "\n".join(
+            [
+                request.get_host(),
+                request.META.get("HTTP_ACCEPT", ""),
+                request.META.get("HTTP_ORIGIN", ""),
+                request.get_full_path(),
+            ]
+        )
+        digest = hashlib.sha256(request_part.encode("utf-8", "surrogateescape")).hexdigest()
+        return f"lattice:response:{content_version()}:{digest}"
+
+    @staticmethod
+    def answer(request: HttpRequest, cached: tuple) -> HttpResponse:
+        status, content, headers = cached
+        etag = headers.get("ETag")
+        last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+        response = HttpResponse(content, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        if request.method == "HEAD":
+            conditional.content = b""
+        conditional["X-Cache"] = "hit"
+        return conditional

@@ -1,0 +1,78 @@
+"""Compare jurisdictions: two or three disaggregated states side by side."""
+
+import datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from institutions.models import Branch, Institution, Jurisdiction
+from networks.models import Membership
+
+MAX_JURISDICTIONS = 3
+
+
+def compare(jurisdictions: list[Jurisdiction], on: datetime.date | None = None) -> dict:
+    """Each jurisdiction's institutions by branch, with the networks each sits in on the
+    date, and the networks they all share. Two queries: institutions, memberships."""
+    on = on or timezone.localdate()
+    ids = [j.pk for j in jurisdictions]
+    institutions = (
+        Institution.objects.filter(Q(jurisdiction__in=ids) | Q(jurisdiction__parent__in=ids))
+        .select_related("jurisdiction")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.as_of(on)
+                .select_related("network")
+                .order_by("network__name"),
+                to_attr="held",
+            )
+        )
+        .order_by("name")
+    )
+    columns = {
+        j.pk: {
+            "code": j.code,
+            "name": j.name,
+            "url": j.get_absolute_url(),
+            "branches": {value: [] for value in Branch.values},
+            "networks": set(),
+        }
+        for j in jurisdictions
+    }
+    for institution in institutions:
+        owner = institution.jurisdiction.parent_id or institution.jurisdiction_id
+        column = columns[owner]
+        networks = sorted({m.network for m in institution.held}, key=lambda n: n.name)
+        column["networks"] |= {n.slug for n in networks}
+        column["branches"][institution.branch].append(
+            {
+                "slug": institution.slug,
+                "name": institution.name,
+                "url": institution.get_absolute_url(),
+                "networks": [
+                    {"slug": n.slug, "label": n.acronym or n.name, "url": n.get_absolute_url()}
+                    for n in networks
+                ],
+            }
+        )
+    shared = set.intersection(*(c["networks"] for c in columns.values())) if columns else set()
+    labels = dict(Branch.choices)
+    return {
+        "as_of": on.isoformat(),
+        "jurisdictions": [
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "url": c["url"],
+                "network_count": len(c["networks"]),
+                "branches": [
+                    {"branch": value, "label": str(labels[value]), "institutions": rows}
+                    for value, rows in c["branches"].items()
+                    if rows
+                ],
+            }
+            for c in columns.values()
+        ],
+        "shared_networks": sorted(shared),
+    }

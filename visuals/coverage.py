@@ -1,0 +1,210 @@
+"""Who is missing: a network's member jurisdictions against a reference group of states.
+
+The groups come from maintained data packages, not from hand-typed lists:
+`country_converter` (UN membership, G7, G20, OECD, EU, continents) and OCHA's Countries &
+Territories Taxonomy shipped in `hdx-python-country` (World Bank income groups).
+"""
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from institutions.regions import Region
+from networks.models import Membership, Network, Sector
+from visuals.graphs import map_areas, member_state
+
+# Our UN M49 regions against country_converter's `continent` column.
+CONTINENT_REGION = {
+    "Africa": Region.AFRICA,
+    "America": Region.AMERICAS,
+    "Asia": Region.ASIA,
+    "Europe": Region.EUROPE,
+    "Oceania": Region.OCEANIA,
+}
+
+GROUPS: dict[str, object] = {
+    "un": _("All UN member states"),
+    "g20": _("G20 member states"),
+    "g7": _("G7"),
+    "oecd": _("OECD members"),
+    "eu": _("EU member states"),
+    **{f"region-{value}": label for value, label in Region.choices},
+    "income-high": _("World Bank income group: high"),
+    "income-upper-middle": _("World Bank income group: upper middle"),
+    "income-lower-middle": _("World Bank income group: lower middle"),
+    "income-low": _("World Bank income group: low"),
+}
+
+# The taxonomy's "World Bank Income Level" values against our group keys.
+INCOME_LEVELS = {
+    "High": "income-high",
+    "Upper middle": "income-upper-middle",
+    "Lower middle": "income-lower-middle",
+    "Low": "income-low",
+}
+INCOME_TAXONOMY_FILE = "Countries & Territories Taxonomy MVP - C&T Taxonomy.csv"
+DEFAULT_GROUP = "un"
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    region: str
+
+
+def _alpha2(value: str) -> str:
+    # A few rows hold a regular expression of accepted codes ("^GB$|^UK$"): the first
+    # alternative is the ISO 3166-1 code.
+    return value.split("|")[0].strip("^$")
+
+
+def _package_table(package: str, name: str, delimiter: str = ",") -> list[dict[str, str]]:
+    """A data file shipped inside a package, read with the csv module: every value a
+    string, a missing one empty. Importing the packages themselves would cost each web
+    worker pandas (country_converter, ~80 MB) or a download stack (hdx-python-country,
+    ~70 MB) for a table of a few hundred rows."""
+    text = resources.files(package).joinpath(name).read_text("utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
+@functools.cache
+def income_groups() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> income group key, from the taxonomy file packaged with
+    hdx-python-country (a country the World Bank leaves unclassified has no entry; the
+    package would otherwise try the live spreadsheet on the internet first)."""
+    groups = {}
+    for row in _package_table("hdx.location", INCOME_TAXONOMY_FILE):
+        group = INCOME_LEVELS.get((row.get("World Bank Income Level") or "").strip())
+        code = (row.get("ISO 3166-1 Alpha 2-Codes") or "").strip()
+        if group and code:
+            groups[code] = group
+    return groups
+
+
+@functools.cache
+def _table() -> list[tuple[Country, frozenset[str]]]:
+    """Every UN member state with the groups it belongs to (loaded once per process)."""
+    rows = []
+    for record in _package_table("country_converter", "country_data.tsv", delimiter="\t"):
+        if not record["UNmember"].strip():
+            continue
+        region = CONTINENT_REGION.get(record["continent"], "")
+        groups = {"un", f"region-{region}"} if region else {"un"}
+        for column, group in (("G7", "g7"), ("OECD", "oecd"), ("EU27", "eu")):
+            if record[column].strip():
+                groups.add(group)
+        code = _alpha2(record["ISO2"])
+        # country_converter lists every EU state under G20 because the EU is a member;
+        # the member *states* are the G20 countries that are not in the EU, with the
+        # three EU states that sit in their own right.
+        if record["G20"].strip() and ("eu" not in groups or "g7" in groups):
+            groups.add("g20")
+        if income := income_groups().get(code):
+            groups.add(income)
+        rows.append((Country(code, record["name_short"], region), frozenset(groups)))
+    return sorted(rows, key=lambda row: row[0].name)
+
+
+def group_members(group: str) -> list[Country]:
+    return [country for country, groups in _table() if group in groups]
+
+
+def coverage(member_codes: set[str], group: str) -> dict:
+    """The group's states split into those with a member institution and those without."""
+    countries = group_members(group)
+    covered = [c for c in countries if c.code in member_codes]
+    missing = [c for c in countries if c.code not in member_codes]
+    return {
+        "group": group,
+        "group_label": str(GROUPS[group]),
+        "total": len(countries),
+        "covered": covered,
+        "missing": missing,
+        "share": round(len(covered) / len(countries), 3) if countries else 0.0,
+    }
+
+
+def region_summary(member_codes: set[str]) -> list[dict]:
+    """Per UN region: how many of its UN member states take part."""
+    rows = []
+    for value, label in Region.choices:
+        countries = group_members(f"region-{value}")
+        covered = sum(1 for c in countries if c.code in member_codes)
+        rows.append(
+            {
+                "region": value,
+                "label": str(label),
+                "total": len(countries),
+                "covered": covered,
+                "missing": len(countries) - covered,
+            }
+        )
+    return rows
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+def jurisdiction_network_counts(on=None) -> list[dict]:
+    """Per jurisdiction, the number of networks its institutions belong to on the date
+    (today by default). One query."""
+    return map_areas(
+        Membership.objects.as_of(on or timezone.localdate())
+        .filter(member_institution__jurisdiction__isnull=False)
+        .values(**member_state())
+        .annotate(count=Count("network", distinct=True))
+        .order_by("-count", "state_name")
+    )
+
+
+def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
+    """Per sector the jurisdiction's institutions work in: the networks of that sector
+    it takes part in, and those it is absent from. Two queries."""
+    on = on or timezone.localdate()
+    present = set(
+        Membership.objects.as_of(on)
+        .filter(
+            Q(member_institution__jurisdiction=jurisdiction)
+            | Q(member_institution__jurisdiction__parent=jurisdiction)
+        )
+        .values_list("network_id", flat=True)
+    )
+    networks = (
+        Network.objects.active(on)
+        .annotate(
+            member_count=Count(
+                "memberships", filter=Membership.as_of_q(on, prefix="memberships__"), distinct=True
+            )
+        )
+        .filter(member_count__gt=0)
+        .order_by("sector", "name")
+    )
+    # Plain values and one reverse(): a large directory has thousands of networks here.
+    labels = dict(Sector.choices)
+    page = reverse("networks:network-detail", kwargs={"slug": "-slug-"})
+    by_sector: dict[str, dict] = {}
+    for slug, name, acronym, sector, members, pk in networks.values_list(
+        "slug", "name", "acronym", "sector", "member_count", "pk"
+    ):
+        entry = by_sector.setdefault(
+            sector,
+            {"sector": sector, "label": str(labels.get(sector, sector)), "in": [], "absent": []},
+        )
+        entry["in" if pk in present else "absent"].append(
+            {
+                "slug": slug,
+                "name": name,
+                "label": acronym or name,
+                "url": page.replace("-slug-", slug),
+                "members": members,
+            }
+        )
+    return [entry for entry in by_sector.values() if entry["in"]]

@@ -1,0 +1,385 @@
+"""The visual views: graph, map, timeline, coverage and lattice data, their API twins,
+their exports and their query counts (pinned, the same for a small and a large world)."""
+
+import datetime
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from institutions.models import Branch, Level
+from networks.models import Dimension, Network
+from tests.factories import make_institution, make_jurisdiction, make_membership, make_network
+from visuals import coverage, graphs
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def test_the_g20_reference_group_holds_the_nineteen_member_states():
+    codes = {country.code for country in coverage.group_members("g20")}
+    assert len(codes) == 19
+    assert {"DE", "FR", "IT", "US", "GB", "ZA"} <= codes
+    assert "NL" not in codes  # in the G20 only through the EU
+    assert len(coverage.group_members("un")) == 193
+
+
+def test_the_world_bank_income_groups_split_the_classified_un_member_states():
+    groups = ["income-high", "income-upper-middle", "income-lower-middle", "income-low"]
+    members = {g: {c.code for c in coverage.group_members(g)} for g in groups}
+    # Each classified state is in exactly one income group, and every one is a UN member.
+    assert sum(len(codes) for codes in members.values()) == len(set().union(*members.values()))
+    un = {c.code for c in coverage.group_members("un")}
+    assert set().union(*members.values()) <= un
+    assert len(un - set().union(*members.values())) < 5  # the few left unclassified
+    assert {"US", "DE", "JP"} <= members["income-high"]
+    assert "IN" in members["income-lower-middle"]
+    assert "AF" in members["income-low"]
+    result = coverage.coverage({"US", "AF"}, "income-low")
+    assert [c.code for c in result["covered"]] == ["AF"]
+    assert "US" not in {c.code for c in result["missing"]}
+
+
+def test_coverage_splits_a_group_into_members_and_absentees():
+    result = coverage.coverage({"US", "GB", "DE"}, "g7")
+    assert [c.code for c in result["covered"]] == ["DE", "GB", "US"]
+    assert {c.code for c in result["missing"]} == {"CA", "FR", "IT", "JP"}
+    europe = next(row for row in coverage.region_summary({"DE"}) if row["region"] == "europe")
+    assert europe["covered"] == 1 and europe["missing"] == europe["total"] - 1
+
+
+@pytest.fixture
+def vertical_network():
+    eu = make_jurisdiction(code="EU", name="European Union", kind="union", region="", subregion="")
+    de = make_jurisdiction(code="DE", name="Germany")
+    fr = make_jurisdiction(code="FR", name="France", subregion="western_europe")
+    network = make_network(slug="courts", dimension=Dimension.VERTICAL)
+    ecj = make_institution(
+        slug="ecj", jurisdiction=eu, level=Level.SUPRANATIONAL, branch=Branch.JUDICIARY
+    )
+    bverfg = make_institution(slug="bverfg", jurisdiction=de, branch=Branch.JUDICIARY)
+    conseil = make_institution(slug="conseil", jurisdiction=fr, branch=Branch.JUDICIARY)
+    make_membership(network=network, member_institution=ecj, start_date=D(1952, 1, 1))
+    make_membership(network=network, member_institution=bverfg, start_date=D(1990, 1, 1))
+    make_membership(
+        network=network,
+        member_institution=conseil,
+        start_date=D(1995, 1, 1),
+        end_date=D(2000, 6, 1),
+        end_reason="withdrawn",
+    )
+    return network
+
+
+def test_the_graph_puts_the_supranational_body_above_its_national_counterparts(
+    vertical_network,
+):
+    rows = graphs.network_memberships(vertical_network)
+    graph = graphs.network_graph(vertical_network, rows, D(2020, 1, 1))
+    tiers = {node["slug"]: node["tier"] for node in graph["nodes"]}
+    assert graph["vertical"] is True
+    assert tiers == {"courts": 0, "ecj": 1, "bverfg": 2}
+    assert {edge["target"] for edge in graph["edges"]} == {"n-courts"}
+    # On an earlier date the departed member is back in the graph.
+    earlier = graphs.network_graph(vertical_network, rows, D(1998, 1, 1))
+    assert "i-conseil" in {node["id"] for node in earlier["nodes"]}
+
+
+def test_the_timeline_counts_members_per_year_with_joins_and_departures(vertical_network):
+    rows = graphs.network_memberships(vertical_network)
+    spans = graphs.membership_spans(vertical_network)
+    points = {p["year"]: p for p in graphs.network_timeline(spans, today=D(2024, 5, 1))}
+    assert points == {p["year"]: p for p in graphs.network_timeline(rows, today=D(2024, 5, 1))}
+    assert points[1952]["members"] == 1
+    assert points[1995]["members"] == 3
+    assert [e["name"] for e in points[2000]["left"]] == [str(rows[2].member_institution)]
+    assert points[2001]["members"] == 2
+    assert max(points) == 2024
+
+
+def test_the_timeline_agrees_with_the_as_of_rule_on_every_year_end():
+    """The one-pass count against the definition: members held on each 31 December."""
+    import random
+
+    from sources.partial_dates import DatePrecision
+
+    randomly = random.Random(7)
+    network = make_network(slug="many")
+    precisions = list(DatePrecision.values)
+    for n in range(120):
+        start = D(randomly.randint(1950, 2023), randomly.randint(1, 12), 1)
+        end, precision = None, randomly.choice(precisions)
+        if randomly.random() < 0.6:
+            end = start + datetime.timedelta(days=randomly.randint(400, 9000))
+            end = {"year": end.replace(month=1, day=1), "month": end.replace(day=1)}.get(
+                precision, end
+            )
+            end = end if end < D(2024, 4, 30) else None
+        make_membership(
+            network=network,
+            member_institution=make_institution(slug=f"m{n}"),
+            start_date=None if n % 17 == 0 else start,
+            end_date=end,
+            end_date_precision=precision if end else "day",
+        )
+    rows = graphs.network_memberships(network)
+    today = D(2024, 5, 1)
+    for point in graphs.network_timeline(rows, today=today):
+        on = min(D(point["year"], 12, 31), today)
+        assert point["members"] == sum(1 for row in rows if graphs.held(row, on)), point["year"]
+        assert point["joined_count"] == sum(
+            1 for row in rows if row.start_date and row.start_date.year == point["year"]
+        )
+        assert len(point["joined"]) == min(point["joined_count"], graphs.TIMELINE_NAMES)
+
+
+def test_the_member_map_counts_institutions_per_jurisdiction(vertical_network):
+    areas = {row["code"]: row for row in graphs.network_map(vertical_network, D(1998, 1, 1))}
+    assert set(areas) == {"EU", "DE", "FR"}
+    assert areas["DE"]["numeric"] == "276"
+    assert areas["EU"]["numeric"] == ""
+
+
+def test_the_lattice_weighs_links_by_shared_members_and_shows_networks_in_networks():
+    a, b, c = (make_network(slug=slug) for slug in ("a", "b", "c"))
+    shared = [make_institution() for _ in range(3)]
+    for institution in shared:
+        make_membership(network=a, member_institution=institution)
+        make_membership(network=b, member_institution=institution)
+    make_membership(network=c, member_network=a)
+    graph = graphs.lattice(list(Network.objects.order_by("slug")), D.today())
+    edges = {(e["source"], e["target"], e["kind"]): e["weight"] for e in graph["edges"]}
+    assert edges == {("n-a", "n-b", "overlap"): 3, ("n-a", "n-c", "member"): 1}
+
+
+def test_the_ego_graph_ranks_peers_by_shared_networks():
+    me, close, far = (make_institution(slug=slug) for slug in ("me", "close", "far"))
+    one, two = make_network(slug="one"), make_network(slug="two")
+    for network in (one, two):
+        make_membership(network=network, member_institution=me)
+        make_membership(network=network, member_institution=close)
+    make_membership(network=one, member_institution=far)
+    graph = graphs.ego_graph(me, D.today())
+    peers = [n for n in graph["nodes"] if n["kind"] == "institution"][1:]
+    assert [(p["slug"], p["shared"]) for p in peers] == [("close", 2), ("far", 1)]
+
+
+def test_graphs_export_as_graphml_and_gexf(vertical_network):
+    graph = graphs.network_graph(
+        vertical_network, graphs.network_memberships(vertical_network), D(2020, 1, 1)
+    )
+    graphml = ET.fromstring(graphs.to_graphml(graph))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(graphml.findall(".//g:node", ns)) == 3
+    assert len(graphml.findall(".//g:edge", ns)) == 2
+    gexf = ET.fromstring(graphs.to_gexf(graph))
+    assert len(gexf.findall(".//{http://gexf.net/1.3}node")) == 3
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def test_the_api_answers_each_view(client, vertical_network):
+    base = "/api/v1/networks/courts/"
+    graph = client.get(base + "graph/?as_of=2020-01-01").json()
+    assert len(graph["nodes"]) == 3
+    assert client.get(base + "map/?as_of=1998-01-01").json()["jurisdictions"][0]["code"]
+    assert client.get(base + "timeline/").json()["years"][0]["year"] == 1952
+    cover = client.get(base + "coverage/?group=eu&as_of=1998-01-01").json()
+    assert {c["code"] for c in cover["covered"]} == {"DE", "FR"}
+    assert cover["total"] == 27
+    high = client.get(base + "coverage/?group=income-high").json()
+    assert high["group_label"] == "World Bank income group: high"
+    assert {c["code"] for c in high["covered"]} == {"DE"}  # France left in 2000
+    page = client.get("/networks/courts/?group=income-high").content.decode()
+    assert 'value="income-high" selected' in page
+    assert client.get("/api/v1/institutions/ecj/ego-graph/").status_code == 200
+    assert client.get("/api/v1/lattice/?dimension=vertical").json()["nodes"][0]["slug"] == "courts"
+
+
+def test_the_api_exports_graphml_and_gexf(client, vertical_network):
+    response = client.get("/api/v1/networks/courts/graph/?format=graphml")
+    assert response["Content-Type"].startswith("application/graphml+xml")
+    ET.fromstring(response.content)
+    response = client.get("/api/v1/lattice/?format=gexf")
+    assert response["Content-Type"].startswith("application/gexf+xml")
+
+
+@pytest.mark.parametrize(
+    "url,parameter",
+    [
+        ("/api/v1/networks/courts/coverage/?group=mars", "group"),
+        ("/api/v1/networks/courts/graph/?as_of=yesterday", "as_of"),
+        ("/api/v1/lattice/?sector=", "sector"),
+        ("/api/v1/lattice/?function=magic&format=graphml", "function"),
+    ],
+)
+def test_a_bad_parameter_is_a_400_naming_it(client, vertical_network, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert parameter in response.json()["error"]["fields"]
+
+
+def test_an_unknown_slug_is_a_404(client):
+    assert client.get("/api/v1/networks/nope/graph/").status_code == 404
+    assert client.get("/api/v1/institutions/nope/ego-graph/").status_code == 404
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def test_the_network_page_shows_graph_map_timeline_and_coverage(client, vertical_network):
+    html = client.get("/networks/courts/?as_of=1998-01-01&group=eu").content.decode()
+    for marker in (
+        'id="network-graph-data"',
+        'data-area="FR"',
+        'id="timeline-data"',
+        'id="coverage-heading"',
+        "2 of 27",
+    ):
+        assert marker in html
+
+
+def test_the_lattice_page_filters_and_lists_networks(client, vertical_network):
+    make_network(slug="horizontal-one")
+    html = client.get(reverse("networks:lattice") + "?dimension=vertical").content.decode()
+    assert 'data-node="n-courts"' in html and "horizontal-one" not in html
+    assert client.get(reverse("networks:lattice") + "?dimension=sideways").status_code == 200
+
+
+def test_the_jurisdiction_map_counts_networks_per_state_subdivisions_included():
+    de = make_jurisdiction(code="DE", name="Germany")
+    bavaria = make_jurisdiction(
+        code="DE-BY", name="Bavaria", kind="subdivision", parent=de, slug="bavaria"
+    )
+    for jurisdiction, network in ((de, make_network()), (bavaria, make_network())):
+        make_membership(
+            network=network, member_institution=make_institution(jurisdiction=jurisdiction)
+        )
+    rows = coverage.jurisdiction_network_counts()
+    assert [(r["code"], r["count"], r["numeric"]) for r in rows] == [("DE", 2, "276")]
+
+
+def test_a_jurisdiction_sees_the_networks_of_its_sectors_it_is_absent_from():
+    de = make_jurisdiction(code="DE", name="Germany")
+    fr = make_jurisdiction(code="FR", name="France", subregion="western_europe")
+    bank_de = make_institution(jurisdiction=de)
+    bank_fr = make_institution(jurisdiction=fr)
+    both = make_network(slug="both", sector="finance")
+    only_fr = make_network(slug="only-fr", sector="finance")
+    other_sector = make_network(slug="trade", sector="trade")
+    for network, institution in (
+        (both, bank_de),
+        (both, bank_fr),
+        (only_fr, bank_fr),
+        (other_sector, bank_fr),
+    ):
+        make_membership(network=network, member_institution=institution)
+    (finance,) = coverage.jurisdiction_gaps(de)
+    assert [n["slug"] for n in finance["in"]] == ["both"]
+    assert [n["slug"] for n in finance["absent"]] == ["only-fr"]
+
+
+def test_compare_sets_states_side_by_side(client):
+    de = make_jurisdiction(code="DE", name="Germany")
+    fr = make_jurisdiction(code="FR", name="France", subregion="western_europe")
+    shared = make_network(slug="shared", acronym="SH")
+    for jurisdiction in (de, fr):
+        make_membership(
+            network=shared,
+            member_institution=make_institution(
+                jurisdiction=jurisdiction, branch=Branch.CENTRAL_BANK
+            ),
+        )
+    data = client.get("/api/v1/compare/?jurisdictions=de,FR").json()
+    assert [j["code"] for j in data["jurisdictions"]] == ["DE", "FR"]
+    assert data["shared_networks"] == ["shared"]
+    assert data["jurisdictions"][0]["branches"][0]["branch"] == "central_bank"
+    html = client.get("/compare/?jurisdictions=DE,FR").content.decode()
+    assert 'class="shared-network"' in html
+    error = client.get("/api/v1/compare/?jurisdictions=DE,XX").json()["error"]
+    assert "jurisdictions" in error["fields"]
+    assert (
+        "Unknown jurisdiction code" in client.get("/compare/?jurisdictions=DE,XX").content.decode()
+    )
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+PINNED = {
+    "/api/v1/networks/n0/graph/": 2,  # network, its memberships (+members)
+    "/api/v1/networks/n0/map/": 2,
+    "/api/v1/networks/n0/timeline/": 2,
+    "/api/v1/networks/n0/coverage/?group=un": 2,
+    "/api/v1/institutions/i0/ego-graph/": 3,  # institution, its memberships, its peers'
+    "/api/v1/lattice/": 2,  # networks, memberships
+    "/lattice/": 2,
+    "/api/v1/jurisdiction-map/": 1,
+    "/api/v1/jurisdictions/de/coverage/": 3,  # jurisdiction, its networks, all networks
+    "/api/v1/compare/?jurisdictions=DE,FR": 3,  # jurisdictions, institutions, memberships
+    "/compare/?jurisdictions=DE,FR": 3,
+}
+
+
+def build_world(size: int) -> None:
+    make_jurisdiction(code="DE", name="Germany")
+    fr = make_jurisdiction(code="FR", name="France", subregion="western_europe")
+    institutions = [make_institution(slug=f"i{n}") for n in range(size)]
+    institutions += [make_institution(jurisdiction=fr) for n in range(size)]
+    networks = [make_network(slug=f"n{n}") for n in range(size)]
+    for network in networks:
+        for institution in institutions:
+            make_membership(network=network, member_institution=institution)
+    if size > 1:
+        make_membership(network=networks[0], member_network=networks[1])
+
+
+@pytest.mark.parametrize("size", [1, 8])
+@pytest.mark.parametrize("url", list(PINNED))
+def test_visual_query_counts_do_not_grow_with_rows(client, django_assert_num_queries, size, url):
+    build_world(size)
+    with django_assert_num_queries(PINNED[url]):
+        assert client.get(url).status_code == 200
+
+
+def test_a_network_too_large_to_draw_offers_its_graph_as_downloads(
+    client, vertical_network, monkeypatch
+):
+    from visuals.templatetags import visual
+
+    monkeypatch.setattr(visual, "GRAPH_NODE_LIMIT", 1)
+    page = client.get("/networks/courts/?as_of=1998-01-01").content.decode()
+    assert 'id="network-graph-data"' not in page
+    assert "3 members on this date: more than the 1 this page draws legibly." in page
+    assert "/api/v1/networks/courts/graph/?as_of=1998-01-01&amp;format=graphml" in page
+    monkeypatch.setattr(visual, "GRAPH_NODE_LIMIT", 3)
+    assert (
+        'id="network-graph-data"'
+        in client.get("/networks/courts/?as_of=1998-01-01").content.decode()
+    )
+
+
+def test_a_jurisdiction_page_lists_a_bounded_number_of_absences(client, monkeypatch):
+    from visuals.templatetags import visual
+
+    monkeypatch.setattr(visual, "GAPS_SHOWN", 2)
+    de = make_jurisdiction(code="DE", name="Germany")
+    fr = make_jurisdiction(code="FR", name="France", subregion="western_europe")
+    bank_de = make_institution(jurisdiction=de, slug="bank-de")
+    make_membership(
+        network=make_network(slug="in-de", sector="finance"), member_institution=bank_de
+    )
+    for n, size in enumerate((1, 3, 2)):
+        network = make_network(slug=f"away-{n}", acronym=f"AWAY{n}", sector="finance")
+        for m in range(size):
+            make_membership(
+                network=network,
+                member_institution=make_institution(jurisdiction=fr, slug=f"fr-{n}-{m}"),
+            )
+    page = client.get(de.get_absolute_url()).content.decode()
+    cell = page[page.index('id="jurisdiction-coverage-heading"') :]
+    # The two largest absences, then a count of the rest.
+    assert "AWAY1" in cell and "AWAY2" in cell and "AWAY0" not in cell
+    assert "and 1 more" in cell

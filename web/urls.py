@@ -1,0 +1,51 @@
+"""Every public page's address. The namespaces `networks`, `institutions` and `changes`
+are those the templates and links have always used, so moving the views here changed no
+URL name."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from web import changes, institutions, views, visuals
+from web.sitemaps import SITEMAPS
+
+institution_patterns = [
+    path(
+        "institutions/<slug:slug>/",
+        institutions.InstitutionDetailView.as_view(),
+        name="institution-detail",
+    ),
+    path("jurisdictions/", institutions.JurisdictionListView.as_view(), name="jurisdiction-list"),
+    path(
+        "jurisdictions/<slug:slug>/",
+        institutions.JurisdictionDetailView.as_view(),
+        name="jurisdiction-detail",
+    ),
+]
+
+network_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("networks/", views.NetworkListView.as_view(), name="network-list"),
+    path("lattice/", visuals.LatticeView.as_view(), name="lattice"),
+    path("compare/", visuals.CompareView.as_view(), name="compare"),
+    path("networks/<slug:slug>/", views.NetworkDetailView.as_view(), name="network-detail"),
+    path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
+    path("memoranda/", views.MemorandumListView.as_view(), name="memorandum-list"),
+    path("memoranda/<slug:slug>/", views.MemorandumDetailView.as_view(), name="memorandum-detail"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/calendar/", views.MeetingCalendarView.as_view(), name="meeting-calendar"),
+    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
+        name="sitemap",
+    ),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+]
+
+urlpatterns = [
+    path("", include((institution_patterns, "institutions"))),
+    path("", include((network_patterns, "networks"))),
+    path("", include(changes)),
+]
