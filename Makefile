@@ -23,7 +23,7 @@ help:
 	@echo "make run               install, migrate, load demo data, serve on http://127.0.0.1:8000/"
 	@echo "make test [ARGS=...]   run the tests with pytest"
 	@echo "make install           create .venv from uv.lock (re-syncs when uv.lock changes)"
-	@echo "make lint              ruff check and ruff format --check"
+	@echo "make lint              ruff check, ruff format --check and the layer contracts (lint-imports)"
 	@echo "make format            fix what ruff can fix, then format"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make deploy-check      Django's deployment checks on production settings"
@@ -69,6 +69,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
