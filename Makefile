@@ -55,13 +55,8 @@ $(STAMP): $(VENV)/pyvenv.cfg pyproject.toml uv.lock
 
 run: install
 	$(PY) manage.py migrate --noinput
-	@if $(PY) manage.py help load_directory >/dev/null 2>&1; then \
-		echo "$(PY) manage.py load_directory"; \
-		$(PY) manage.py load_directory; \
-	else \
-		echo "(no load_directory command yet: starting without demo data)"; \
-	fi
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py load_directory
+	DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/pytest $(ARGS)

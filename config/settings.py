@@ -207,6 +207,8 @@ STORAGES = {
 }
 # Serve straight from the app and project static folders outside production.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production, serve the files as they are now (no collectstatic, no STATIC_ROOT needed).
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Strict Content-Security-Policy from day one: no inline scripts, styles or handlers.
 CONTENT_SECURITY_POLICY = {

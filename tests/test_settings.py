@@ -55,3 +55,16 @@ def test_development_defaults_run_tasks_eagerly_on_sqlite():
         assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     if "CELERY_BROKER_URL" not in os.environ:
         assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_starting_the_site_without_collectstatic_warns_nothing(settings, tmp_path):
+    """`make run` starts with no static-files warning: outside production WhiteNoise serves
+    from the finders and does not look for a STATIC_ROOT that collectstatic never made."""
+    import warnings
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    settings.STATIC_ROOT = tmp_path / "not-collected"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        WSGIHandler()
