@@ -13,7 +13,6 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.validators import URLValidator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -36,6 +35,7 @@ from curation.member_lists import (
 from curation.services import ImportRefused, import_member_list
 from networks import admin as network_admin
 from networks.models import Memorandum, Network, Role
+from sources.forms import HttpURLField
 
 
 class MemberListForm(forms.Form):
@@ -45,11 +45,9 @@ class MemberListForm(forms.Form):
         label=_("Member list"),
         help_text=_("CSV or XLSX (first sheet), column names in the first row; at most 2 MB."),
     )
-    source_url = forms.URLField(
+    source_url = HttpURLField(
         label=_("Published at"),
         max_length=1000,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("The page or file the list comes from: every record it touches cites it."),
     )
     source_title = forms.CharField(label=_("Title"), max_length=300, required=False)

@@ -18,7 +18,6 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
@@ -55,13 +54,11 @@ from networks.models import (
 )
 from sources.history import current as current_recording
 from sources.history import recording, tracked_models
-from sources.models import ChangeKind, Source
-from sources.partial_dates import DatePrecision
+from sources.models import ChangeKind, Source, validate_http_url
+from sources.partial_dates import DatePrecision, parse_partial_date
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
-PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_validate_url = URLValidator(schemes=["http", "https"])
 
 # UN M49 intermediate regions (as country_converter names them) folded into the
 # sub-regions we use: M49 counts Latin America and the Caribbean as one sub-region,
@@ -267,7 +264,7 @@ class _Reader:
         value = self.text(rec, key, required=required, max_length=1000)
         if value:
             try:
-                _validate_url(value)
+                validate_http_url(value)
             except ValidationError:
                 self.error(rec, key, f"malformed URL '{value}' (must be a full http(s) address)")
                 return ""
@@ -284,25 +281,11 @@ class _Reader:
 
     def partial_date(self, rec: Record, key: str) -> tuple[datetime.date | None, str]:
         """A YYYY, YYYY-MM or YYYY-MM-DD date with its precision."""
-        value = rec.get(key)
-        if value is None or value == "":
-            return None, DatePrecision.DAY
-        if isinstance(value, datetime.date):
-            return value, DatePrecision.DAY
-        match = PARTIAL_DATE_RE.match(str(value))
-        if not match:
-            self.error(rec, key, f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-            return None, DatePrecision.DAY
-        year, month, day = match.groups()
         try:
-            parsed = datetime.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
-            self.error(rec, key, f"'{value}' is not a real date")
+            return parse_partial_date(rec.get(key))
+        except ValidationError as error:
+            self.error(rec, key, error.messages[0])
             return None, DatePrecision.DAY
-        precision = (
-            DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-        )
-        return parsed, precision
 
     def full_date(self, rec: Record, key: str, *, required: bool = False) -> datetime.date | None:
         value, precision = self.partial_date(rec, key)

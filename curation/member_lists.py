@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -60,12 +59,12 @@ from institutions.models import (
     Level,
 )
 from networks.models import Membership, Memorandum, Network, Role, Signatory
-from sources.partial_dates import DatePrecision, format_partial_date
+from sources.models import validate_http_url
+from sources.partial_dates import DatePrecision, format_partial_date, parse_partial_date
 
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
 STATUS_ROLES = [Role.MEMBER, Role.ASSOCIATE, Role.AFFILIATE, Role.OBSERVER]
-_validate_url = URLValidator(schemes=["http", "https"])
 
 
 class ListError(Exception):
@@ -443,31 +442,6 @@ class ListRow:
         self.errors.append(RowError(self.number, str(field_name), message))
 
 
-def parse_partial_date(value: Any) -> tuple[datetime.date | None, str, str]:
-    """(date, precision, error) from a cell: a date, a year, YYYY-MM or YYYY-MM-DD."""
-    if value is None or value == "":
-        return None, DatePrecision.DAY, ""
-    if isinstance(value, datetime.datetime):
-        return value.date(), DatePrecision.DAY, ""
-    if isinstance(value, datetime.date):
-        return value, DatePrecision.DAY, ""
-    text = _cell_text(value)
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-    if not match:
-        return (
-            None,
-            DatePrecision.DAY,
-            _("'%(value)s' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)") % {"value": text},
-        )
-    year, month, day = match.groups()
-    try:
-        parsed = datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None, DatePrecision.DAY, _("'%(value)s' is not a real date") % {"value": text}
-    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-    return parsed, precision, ""
-
-
 def _choice(text: str, choices, extra: dict | None = None) -> str | None:
     key = _key(text)
     for value, label in choices.choices:
@@ -548,9 +522,10 @@ def read_rows(
             row.tier = values.get(ListField.TIER, "")[:100]
             date_field = ListField.SIGNED
         raw_date = table.value(raw, columns.get(date_field))
-        row.date, row.date_precision, problem = parse_partial_date(raw_date)
-        if problem:
-            row.error(columns[date_field], problem)
+        try:
+            row.date, row.date_precision = parse_partial_date(raw_date)
+        except ValidationError as error:
+            row.error(columns[date_field], error.messages[0])
         rows.append(row)
     seen: dict[tuple, int] = {}
     for row in rows:
@@ -605,7 +580,7 @@ def _new_institution(row: ListRow, columns, directory: Directory, jurisdiction) 
         )
     website = values[ListField.WEBSITE]
     try:
-        _validate_url(website)
+        validate_http_url(website)
     except ValidationError:
         row.error(
             columns[ListField.WEBSITE],

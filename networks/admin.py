@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions import admin as institution_admin
 from institutions.models import Institution
-from sources.admin import CuratedAdmin
+from sources.admin import HTTP_URL_FIELDS, CuratedAdmin
 
 from .models import (
     Meeting,
@@ -310,6 +310,7 @@ class MeetingParticipantInline(admin.TabularInline):
 class OutcomeDocumentInline(admin.TabularInline):
     model = OutcomeDocument
     extra = 0
+    formfield_overrides = HTTP_URL_FIELDS
 
 
 @admin.register(Meeting)

@@ -19,6 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,6 +33,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import DeletedObject
 
+from .forms import HttpURLField
 from .history import (
     describe,
     history_model,
@@ -45,6 +47,9 @@ from .models import ChangeKind, ChangeSet, Source
 from .services import UndoRefused, plan_undo, undo_change_set
 
 REASON_FIELD = "change_reason"
+# Every address a curator types is checked as the loader and the imports check it
+# (http or https only), before the database constraint would refuse it.
+HTTP_URL_FIELDS = {models.URLField: {"form_class": HttpURLField}}
 # Records listed at most on a change set's page, its undo page and the deleted records.
 ROWS_SHOWN = 200
 
@@ -88,6 +93,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
     """Admin for a curated model: every change recorded with its reason, and undoable."""
 
     form = ReasonForm
+    formfield_overrides = HTTP_URL_FIELDS
     object_history_template = "admin/curation/object_history.html"
     object_history_list_template = "admin/curation/object_history_list.html"
     delete_confirmation_template = "admin/curation/delete_confirmation.html"

@@ -1,8 +1,16 @@
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# The one rule for published links: a full http:// or https:// address. Forms (through
+# sources.forms.HttpURLField), the loader and the list imports check with it;
+# `http_url_constraint` below holds the database to the same rule.
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message=_("Enter a full http:// or https:// address.")
+)
 
 
 def http_url_constraint(field: str, name: str, *, optional: bool = True) -> models.CheckConstraint:

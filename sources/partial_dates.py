@@ -7,7 +7,10 @@ constraint enforces it (`partial_date_constraint`).
 """
 
 import datetime
+import re
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +52,47 @@ def partial_date_constraint(date_field: str, name: str) -> models.CheckConstrain
             "that month or year."
         ),
     )
+
+
+# YYYY, YYYY-MM or YYYY-MM-DD. Spreadsheets and people drop leading zeros, and "2004-3"
+# can only mean March 2004, so one-digit months and days are accepted.
+PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def parse_partial_date(value: Any) -> tuple[datetime.date | None, str]:
+    """(first day of the period, precision) from a written date: '2009', '2009-03' or
+    '2009-03-17' (or a date a YAML file or a spreadsheet already parsed).
+
+    Empty gives (None, day). Anything else raises ValidationError: code "invalid" for
+    what is not written as a date, "impossible" for a date that does not exist
+    ('2009-02-30'). The loader, the member-list imports and their forms all read
+    dates here.
+    """
+    if value is None or value == "":
+        return None, DatePrecision.DAY
+    if isinstance(value, datetime.datetime):
+        return value.date(), DatePrecision.DAY
+    if isinstance(value, datetime.date):
+        return value, DatePrecision.DAY
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet's year cell: 2009.0
+    text = str(value).strip()
+    match = PARTIAL_DATE_RE.fullmatch(text)
+    if not match:
+        raise ValidationError(
+            _("'%(value)s' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)"),
+            code="invalid",
+            params={"value": text},
+        )
+    year, month, day = match.groups()
+    try:
+        parsed = datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValidationError(
+            _("'%(value)s' is not a real date"), code="impossible", params={"value": text}
+        ) from None
+    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+    return parsed, precision
 
 
 def truncate(value: datetime.date, precision: str) -> datetime.date:

@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import URLValidator
 from django.utils import timezone
 
 from curation.member_lists import (
@@ -17,6 +16,7 @@ from curation.member_lists import (
 )
 from curation.services import ImportRefused, import_member_list
 from networks.models import Memorandum, Network, Role
+from sources.models import validate_http_url
 
 
 class Command(BaseCommand):
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"No {model._meta.verbose_name} with slug {options['target']!r}.")
         try:
-            URLValidator(schemes=["http", "https"])(options["source"])
+            validate_http_url(options["source"])
         except ValidationError as exc:
             raise CommandError(f"--source must be an http(s) URL: {options['source']!r}") from exc
         path = Path(options["file"])
