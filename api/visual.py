@@ -9,6 +9,7 @@ import json
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -276,6 +277,7 @@ class NetworkTimelineView(VisualView):
 class NetworkCoverageView(VisualView):
     @extend_schema(
         summary="Who is missing: a network's member states against a reference group",
+        description=lazy(cov.sources_note, str)(),
         parameters=[SLUG, CoverageQuery],
         responses=CoverageSerializer,
         operation_id="networks_coverage",

@@ -9,7 +9,6 @@ that a second run changes nothing. The format is documented in data/README.md.
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from institutions.models import (
     JurisdictionKind,
     Level,
 )
+from institutions.reference import m49_region
 from institutions.regions import SUBREGION_REGION, Region, SubRegion
 from networks.models import (
     DecisionRule,
@@ -59,56 +59,6 @@ from sources.partial_dates import DatePrecision, parse_partial_date
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
-
-# UN M49 intermediate regions (as country_converter names them) folded into the
-# sub-regions we use: M49 counts Latin America and the Caribbean as one sub-region,
-# and Sub-Saharan Africa as one.
-_M49_SUBREGION = {
-    "Northern Africa": SubRegion.NORTHERN_AFRICA,
-    "Eastern Africa": SubRegion.SUB_SAHARAN_AFRICA,
-    "Middle Africa": SubRegion.SUB_SAHARAN_AFRICA,
-    "Southern Africa": SubRegion.SUB_SAHARAN_AFRICA,
-    "Western Africa": SubRegion.SUB_SAHARAN_AFRICA,
-    "Caribbean": SubRegion.LATIN_AMERICA_CARIBBEAN,
-    "Central America": SubRegion.LATIN_AMERICA_CARIBBEAN,
-    "South America": SubRegion.LATIN_AMERICA_CARIBBEAN,
-    "Northern America": SubRegion.NORTHERN_AMERICA,
-    "Central Asia": SubRegion.CENTRAL_ASIA,
-    "Eastern Asia": SubRegion.EASTERN_ASIA,
-    "South-eastern Asia": SubRegion.SOUTH_EASTERN_ASIA,
-    "South-Eastern Asia": SubRegion.SOUTH_EASTERN_ASIA,
-    "Southern Asia": SubRegion.SOUTHERN_ASIA,
-    "Western Asia": SubRegion.WESTERN_ASIA,
-    "Eastern Europe": SubRegion.EASTERN_EUROPE,
-    "Northern Europe": SubRegion.NORTHERN_EUROPE,
-    "Southern Europe": SubRegion.SOUTHERN_EUROPE,
-    "Western Europe": SubRegion.WESTERN_EUROPE,
-    "Australia and New Zealand": SubRegion.AUSTRALIA_NEW_ZEALAND,
-    "Melanesia": SubRegion.MELANESIA,
-    "Micronesia": SubRegion.MICRONESIA,
-    "Polynesia": SubRegion.POLYNESIA,
-}
-# Codes M49 does not list: the EU spans a region; Kosovo lies in Southern Europe.
-_M49_EXTRA = {"EU": (Region.EUROPE, ""), "XK": (Region.EUROPE, SubRegion.SOUTHERN_EUROPE)}
-
-
-@functools.cache
-def _country_converter():
-    import country_converter
-
-    return country_converter.CountryConverter()
-
-
-def m49_region(code: str) -> tuple[str, str]:
-    """(region, sub-region) of an ISO 3166-1 code, or ("", "") when M49 has none."""
-    if code in _M49_EXTRA:
-        return _M49_EXTRA[code]
-    name = _country_converter().convert(code, src="ISO2", to="UNregion", not_found=None)
-    subregion = _M49_SUBREGION.get(name) if isinstance(name, str) else None
-    if subregion is None:
-        return "", ""
-    return SUBREGION_REGION[subregion], subregion
-
 
 # --- Reading -------------------------------------------------------------------------
 

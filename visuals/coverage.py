@@ -1,26 +1,26 @@
 """Who is missing: a network's member jurisdictions against a reference group of states.
 
-The groups come from maintained data packages, not from hand-typed lists:
-`country_converter` (UN membership, G7, G20, OECD, EU, continents) and OCHA's Countries &
-Territories Taxonomy shipped in `hdx-python-country` (World Bank income groups).
+The groups come from maintained data packages, not from hand-typed lists, as shipped in
+Lattice's data files generated from them (`institutions/reference_data/`, read by
+`institutions.reference`; package versions in its provenance.json): country_converter
+(UN membership, G7, G20, OECD, EU, continents) and OCHA's Countries & Territories Taxonomy
+packaged in hdx-python-country (World Bank income groups).
 """
 
-import csv
 import functools
-import io
 from dataclasses import dataclass
-from importlib import resources
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from institutions import reference
 from institutions.regions import Region
 from networks.models import Membership, Network, Sector
 from visuals.graphs import map_areas, member_state
 
-# Our UN M49 regions against country_converter's `continent` column.
+# Our UN M49 regions against the `continent` column of country_converter's table.
 CONTINENT_REGION = {
     "Africa": Region.AFRICA,
     "America": Region.AMERICAS,
@@ -49,8 +49,13 @@ INCOME_LEVELS = {
     "Lower middle": "income-lower-middle",
     "Low": "income-low",
 }
-INCOME_TAXONOMY_FILE = "Countries & Territories Taxonomy MVP - C&T Taxonomy.csv"
 DEFAULT_GROUP = "un"
+SOURCES_NOTE = _(
+    "Reference groups from maintained data packages, as shipped in Lattice's data files "
+    "generated from country_converter %(country_converter)s (UN membership, G7, G20, OECD, "
+    "EU, regions) and OCHA's Countries & Territories Taxonomy in hdx-python-country %(hdx)s "
+    "(World Bank income groups; states the World Bank leaves unclassified are in none)."
+)
 
 
 @dataclass(frozen=True)
@@ -60,32 +65,14 @@ class Country:
     region: str
 
 
-def _alpha2(value: str) -> str:
-    # A few rows hold a regular expression of accepted codes ("^GB$|^UK$"): the first
-    # alternative is the ISO 3166-1 code.
-    return value.split("|")[0].strip("^$")
-
-
-def _package_table(package: str, name: str, delimiter: str = ",") -> list[dict[str, str]]:
-    """A data file shipped inside a package, read with the csv module: every value a
-    string, a missing one empty. Importing the packages themselves would cost each web
-    worker pandas (country_converter, ~80 MB) or a download stack (hdx-python-country,
-    ~70 MB) for a table of a few hundred rows."""
-    text = resources.files(package).joinpath(name).read_text("utf-8")
-    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
-
-
 @functools.cache
 def income_groups() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> income group key, from the taxonomy file packaged with
-    hdx-python-country (a country the World Bank leaves unclassified has no entry; the
-    package would otherwise try the live spreadsheet on the internet first)."""
+    """ISO 3166-1 alpha-2 code -> income group key, from the taxonomy's World Bank income
+    levels (a country the World Bank leaves unclassified has no entry)."""
     groups = {}
-    for row in _package_table("hdx.location", INCOME_TAXONOMY_FILE):
-        group = INCOME_LEVELS.get((row.get("World Bank Income Level") or "").strip())
-        code = (row.get("ISO 3166-1 Alpha 2-Codes") or "").strip()
-        if group and code:
-            groups[code] = group
+    for row in reference.read(reference.INCOME_FILE):
+        if group := INCOME_LEVELS.get(row[reference.INCOME_LEVEL]):
+            groups[row[reference.INCOME_CODE]] = group
     return groups
 
 
@@ -93,7 +80,7 @@ def income_groups() -> dict[str, str]:
 def _table() -> list[tuple[Country, frozenset[str]]]:
     """Every UN member state with the groups it belongs to (loaded once per process)."""
     rows = []
-    for record in _package_table("country_converter", "country_data.tsv", delimiter="\t"):
+    for record in reference.read(reference.COUNTRIES_FILE):
         if not record["UNmember"].strip():
             continue
         region = CONTINENT_REGION.get(record["continent"], "")
@@ -101,7 +88,7 @@ def _table() -> list[tuple[Country, frozenset[str]]]:
         for column, group in (("G7", "g7"), ("OECD", "oecd"), ("EU27", "eu")):
             if record[column].strip():
                 groups.add(group)
-        code = _alpha2(record["ISO2"])
+        code = record["ISO2"]
         # country_converter lists every EU state under G20 because the EU is a member;
         # the member *states* are the G20 countries that are not in the EU, with the
         # three EU states that sit in their own right.
@@ -111,6 +98,16 @@ def _table() -> list[tuple[Country, frozenset[str]]]:
             groups.add(income)
         rows.append((Country(code, record["name_short"], region), frozenset(groups)))
     return sorted(rows, key=lambda row: row[0].name)
+
+
+def sources_note() -> str:
+    """The sentence naming the data behind the groups, with the package versions the shipped
+    files were generated from: under the page's coverage table and in the API's description."""
+    versions = reference.source_versions()
+    return SOURCES_NOTE % {
+        "country_converter": versions["country_converter"],
+        "hdx": versions["hdx-python-country"],
+    }
 
 
 def group_members(group: str) -> list[Country]:

@@ -66,6 +66,7 @@ def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
         "regions": cov.region_summary(codes),
         "groups": list(cov.GROUPS.items()),
         "group": group,
+        "sources_note": cov.sources_note(),
         "connected": graphs.connected_networks(network, as_of),
     }
 
