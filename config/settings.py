@@ -6,6 +6,7 @@ turns the defaults strict and refuses to start without a secret key and host lis
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     # Whole responses for anonymous GET/HEAD, invalidated on every curated change; a hit
     # skips everything below (responsecache/cache.py).
     "responsecache.cache.AnonymousCacheMiddleware",
+    # A database outage answers 503 with Retry-After, not 500 (ops/outage.py).
+    "ops.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +160,21 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# The client's address (ops/client_ip.py), for the sign-in lockout, the API throttle and
+# the logs. NUM_PROXIES: reverse proxies in front of gunicorn (deploy/nginx.conf is one);
+# X-Forwarded-For is read only from a connection out of TRUSTED_PROXY_NETWORKS, and only
+# its NUM_PROXIES-th entry from the right. `check --deploy` refuses inconsistent values.
+NUM_PROXIES = env.int("NUM_PROXIES", default=1 if PRODUCTION else 0)
+TRUSTED_PROXY_NETWORKS = env.list(
+    "TRUSTED_PROXY_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
+for _network in TRUSTED_PROXY_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXY_NETWORKS: {error}") from error
+
 # Lockout policy: after LOGIN_FAILURE_LIMIT failed sign-ins for one user name from one
 # address, that pair is refused (HTTP 429) for LOGIN_COOLOFF_MINUTES; a successful
 # sign-in clears the count. Locking the pair, not the address alone, keeps one person's
@@ -168,8 +186,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-# The client address as the API throttling sees it: NUM_PROXIES entries from the right of
-# X-Forwarded-For behind a proxy, REMOTE_ADDR otherwise.
+# The client address, as the API throttle counts it too (ops/client_ip.py).
 AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"
 # Failed attempts are kept (AccessAttempt); successful sign-ins are not logged.
 AXES_DISABLE_ACCESS_LOG = True
@@ -292,10 +309,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # Per client address; behind a proxy, NUM_PROXIES says which X-Forwarded-For entry.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Per client address, as the sign-in lockout counts it (ops/client_ip.py).
+    "DEFAULT_THROTTLE_CLASSES": ["ops.throttling.ClientAnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=1 if PRODUCTION else 0),
+    # Only for DRF's own get_ident, which ClientAnonRateThrottle replaces; kept equal.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
