@@ -149,6 +149,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory unless CACHE_URL names a shared cache (redis://127.0.0.1:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The site must outlive its cache: with Redis refused or hanging, pages are served
+    # uncached and saves go ahead (responsecache/backends.py). Redis answers a healthy
+    # request in a millisecond; a short timeout bounds the wait for a hanging one.
+    CACHES["default"]["BACKEND"] = "responsecache.backends.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 # Anonymous GET/HEAD responses are cached this long (0 turns the cache off); any change
 # to a curated record invalidates them all at once (responsecache/cache.py).
 CACHE_RESPONSE_SECONDS = env.int("CACHE_RESPONSE_SECONDS", default=600)

@@ -307,7 +307,9 @@ def host_lock(host: str, *, config: CheckerConfig) -> Iterator[None]:
     """Hold the host for one request; HostBusy if another holds it past `lock_wait`.
 
     The lock lives in the cache, shared by every worker when CACHE_URL names Redis (as
-    docker-compose.yml does); it expires by itself if a worker dies holding it.
+    docker-compose.yml does); it expires by itself if a worker dies holding it. With Redis
+    unreachable the lock fails open: the cache grants every `add`
+    (responsecache/backends.py), so checks go on, unserialised, rather than stop.
     """
     key = f"links:host-lock:{host}"
     token = uuid.uuid4().hex
