@@ -163,6 +163,21 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # to a curated record invalidates them all at once (responsecache/cache.py).
 CACHE_RESPONSE_SECONDS = env.int("CACHE_RESPONSE_SECONDS", default=600)
 CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/")
+# The query parameters some public page or API endpoint reads (its FilterSet, form or
+# query serializer, pagination, `format`). A request carrying any other is answered
+# uncached: a made-up parameter must not make a new entry (responsecache/tests pin this
+# list against the FilterSets, forms and serializers).
+CACHE_RESPONSE_PARAMETERS = frozenset(
+    # One word per parameter: easier to read and diff than a column of strings.
+    """
+    accessed_after accessed_before active as_of branch current dimension ended_after
+    ended_before format founded_after founded_before function group host in_force
+    institution jurisdiction jurisdictions kind level member member_network network
+    ordering origin p page page_size parent participant publisher q reach region role
+    search sector signatory signed_after signed_before started_after started_before
+    starts_after starts_before subregion upcoming
+    """.split()  # noqa: SIM905
+)
 
 # django-axes checks (and counts) every sign-in attempt before the usual backend.
 AUTHENTICATION_BACKENDS = [

@@ -17,6 +17,7 @@ import contextvars
 import hashlib
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -118,10 +119,13 @@ class AnonymousCacheMiddleware:
 
     @staticmethod
     def cacheable_request(request: HttpRequest) -> bool:
+        # Only parameters some view reads: otherwise `?junk=1`, `?junk=2`… would each
+        # store a copy of the same page (a made-up name is answered, but not stored).
         return (
             request.method in ("GET", "HEAD")
             and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
             and not request.path.startswith(settings.CACHE_RESPONSE_EXCLUDE)
+            and settings.CACHE_RESPONSE_PARAMETERS.issuperset(request.GET)
         )
 
     @staticmethod
@@ -139,14 +143,17 @@ class AnonymousCacheMiddleware:
     @staticmethod
     def key(request: HttpRequest) -> str:
         # HEAD shares GET's entry. Accept picks JSON or CSV in the API; Origin decides the
-        # CORS headers. The request part is hashed: query strings can be longer than any
+        # CORS headers. The query is keyed as the views read it (parsed, parameters in name
+        # order, each name's values in their order), so `?a=1&b=2` and `?b=2&a=1` share
+        # one entry. The request part is hashed: query strings can be longer than any
         # cache key may be.
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
         request_part = "\n".join(
             [
                 request.get_host(),
                 request.META.get("HTTP_ACCEPT", ""),
                 request.META.get("HTTP_ORIGIN", ""),
-                request.get_full_path(),
+                f"{request.path}?{query}",
             ]
         )
         digest = hashlib.sha256(request_part.encode("utf-8", "surrogateescape")).hexdigest()

@@ -37,7 +37,7 @@ def configured_cache(cache_url: str) -> dict:
         "import json; from django.conf import settings; "
         "print(json.dumps(settings.CACHES['default']))"
     )
-    environment = {**os.environ, "CACHE_URL": cache_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    environment = os.environ | {"CACHE_URL": cache_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=environment,

@@ -17,7 +17,7 @@ from responsecache import backends
 from responsecache.cache import invalidate_after_request
 from tests.factories import make_membership
 
-from .servers import cache_at, configured_cache, hanging_port, redis_server  # noqa: F401
+from .servers import cache_at, configured_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_when_redis_answers_again_the_cache_is_used_and_nothing_stale_is_served(
     # Retry soon, so that the test need not wait the production interval.
     settings.CACHES = cache_at(redis_server.port, OUTAGE_RETRY_SECONDS=0.5)
     client = Client()
-    network, institution = directory
+    _, institution = directory
     url = institution.get_absolute_url()
     old_name = institution.name
     client.get(url)

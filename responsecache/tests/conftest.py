@@ -1,0 +1,3 @@
+"""The fault tests' real servers (responsecache/tests/servers.py) as fixtures."""
+
+from .servers import hanging_port, redis_server  # noqa: F401
