@@ -882,14 +882,14 @@ def _plan_memorandum(plan: MemberListPlan) -> None:
             changes["signed_on"] = (s.signed_display if s else "", _display_date(row))
         if s is None:
             plan.actions.append(Action(ActionKind.ADD, row.member_display, row, None, changes))
-        elif s.withdrawn_on is not None and s.withdrawn_on <= on:
+        elif not s.is_current(on):
             changes["withdrawn_on"] = (s.withdrawn_on, "")
             plan.actions.append(Action(ActionKind.REJOIN, row.member_display, row, s, changes))
         else:
             kind = ActionKind.UPDATE if changes else ActionKind.CONFIRM
             plan.actions.append(Action(kind, row.member_display, row, s, changes))
     for institution_id, s in signatories.items():
-        if ("i", institution_id) in listed or (s.withdrawn_on is not None and s.withdrawn_on <= on):
+        if ("i", institution_id) in listed or not s.is_current(on):
             continue
         member = f"{s.institution} [{s.institution.slug}]"
         if not plan.end_missing:

@@ -74,5 +74,4 @@ class InstitutionBaseFilterSet(django_filters.FilterSet):
         ]
 
     def filter_active(self, queryset, name, value):
-        active = queryset.model.objects.active().values("pk")
-        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+        return queryset.active() if value else queryset.dissolved()

@@ -1,17 +1,15 @@
-import datetime
-
 import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sources.models import SourcedModel, TimestampedModel, history_records, http_url_constraint
-from sources.partial_dates import (
-    format_partial_date,
-    partial_date_constraint,
-    precision_field,
+from sources.models import (
+    Organisation,
+    OrganisationQuerySet,
+    TimestampedModel,
+    history_records,
+    organisation_constraints,
 )
 
 from .regions import SUBREGION_REGION, Region, SubRegion
@@ -162,14 +160,11 @@ class Level(models.TextChoices):
     INTERNATIONAL = "international", _("International")
 
 
-class InstitutionQuerySet(models.QuerySet):
-    def active(self, on: datetime.date | None = None) -> "InstitutionQuerySet":
-        """Institutions not dissolved on the date (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(models.Q(dissolved_on__isnull=True) | models.Q(dissolved_on__gt=on))
+class InstitutionQuerySet(OrganisationQuerySet):
+    pass
 
 
-class Institution(SourcedModel):
+class Institution(Organisation):
     """One government unit (not a whole state): a regulator, a court, a ministry."""
 
     name = models.CharField(
@@ -178,7 +173,6 @@ class Institution(SourcedModel):
     acronym = models.CharField(
         max_length=40, blank=True, help_text=_("Usual abbreviation, e.g. 'BaFin'.")
     )
-    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
     branch = models.CharField(
         max_length=30, choices=Branch.choices, help_text=_("What the institution does.")
     )
@@ -211,17 +205,15 @@ class Institution(SourcedModel):
         related_name="children",
         help_text=_("The institution it is part of, e.g. a committee's parliament."),
     )
-    website = models.URLField(max_length=500, blank=True, help_text=_("Its own official website."))
-    founded_on = models.DateField(null=True, blank=True, help_text=_("When it was established."))
-    founded_on_precision = precision_field("founded_on")
     dissolved_on = models.DateField(
         null=True, blank=True, help_text=_("When it ceased to exist (empty while it exists).")
     )
-    dissolved_on_precision = precision_field("dissolved_on")
     description = models.TextField(blank=True, help_text=_("A short neutral description."))
 
     objects = InstitutionQuerySet.as_manager()
     history = history_records(sourced=True)
+
+    part_of_itself_message = _("An institution cannot be part of itself.")
 
     class Meta:
         ordering = ["name"]
@@ -244,18 +236,10 @@ class Institution(SourcedModel):
             models.CheckConstraint(
                 condition=models.Q(level__in=Level.values), name="institution_level_valid"
             ),
-            models.CheckConstraint(
-                condition=models.Q(dissolved_on__isnull=True)
-                | models.Q(founded_on__isnull=True)
-                | models.Q(dissolved_on__gte=models.F("founded_on")),
-                name="institution_dissolved_after_founded",
-                violation_error_message=_(
-                    "An institution cannot be dissolved before it is founded."
-                ),
+            *organisation_constraints(
+                "institution",
+                ends_before_founded=_("An institution cannot be dissolved before it is founded."),
             ),
-            partial_date_constraint("founded_on", "institution_founded_precision"),
-            partial_date_constraint("dissolved_on", "institution_dissolved_precision"),
-            http_url_constraint("website", "institution_website_http"),
         ]
         indexes = [
             # Jurisdiction pages and the API's ?jurisdiction=&branch= filter.
@@ -266,30 +250,8 @@ class Institution(SourcedModel):
             models.Index(fields=["-updated_at"], name="institution_updated_idx"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
-
     def get_absolute_url(self) -> str:
         return reverse("institutions:institution-detail", kwargs={"slug": self.slug})
-
-    @property
-    def founded_display(self) -> str:
-        return format_partial_date(self.founded_on, self.founded_on_precision)
-
-    @property
-    def dissolved_display(self) -> str:
-        return format_partial_date(self.dissolved_on, self.dissolved_on_precision)
-
-    def clean(self) -> None:
-        super().clean()
-        # Walk up the parent chain: an institution may not contain itself.
-        seen = {self.pk}
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk in seen:
-                raise ValidationError({"parent": _("An institution cannot be part of itself.")})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
 
 
 class InstitutionName(models.Model):

@@ -59,7 +59,7 @@ class AsOfMixin:
         return self.form.cleaned_data.get("as_of") or timezone.localdate()
 
     def held(self, **kwargs) -> models.QuerySet:
-        return Membership.objects.filter(Membership.as_of_q(self.on), **kwargs)
+        return Membership.objects.as_of(self.on).filter(**kwargs)
 
 
 class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
@@ -162,10 +162,7 @@ class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
         return queryset
 
     def filter_active(self, queryset, name, value):
-        active = models.Q(dissolved_on__isnull=True) | models.Q(
-            dissolved_on__gt=timezone.localdate()
-        )
-        return queryset.filter(active) if value else queryset.exclude(active)
+        return queryset.active() if value else queryset.dissolved()
 
 
 class InstitutionFilterSet(AsOfMixin, InstitutionBaseFilterSet):
@@ -280,8 +277,9 @@ class MembershipFilterSet(django_filters.FilterSet):
         return queryset.as_of(value)
 
     def filter_current(self, queryset, name, value):
-        held_today = Membership.as_of_q(timezone.localdate())
-        return queryset.filter(held_today) if value else queryset.exclude(held_today)
+        if value:
+            return queryset.current()
+        return queryset.exclude(Membership.as_of_q(timezone.localdate()))
 
 
 class MemorandumFilterSet(django_filters.FilterSet):
@@ -341,10 +339,7 @@ class MemorandumFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_in_force(self, queryset, name, value):
-        in_force = models.Q(terminated_on__isnull=True) | models.Q(
-            terminated_on__gt=timezone.localdate()
-        )
-        return queryset.filter(in_force) if value else queryset.exclude(in_force)
+        return queryset.in_force() if value else queryset.terminated()
 
 
 class MeetingFilterSet(django_filters.FilterSet):
@@ -408,7 +403,6 @@ class MeetingFilterSet(django_filters.FilterSet):
         return queryset.filter(models.Exists(took_part) | models.Q(host__slug=value))
 
     def filter_upcoming(self, queryset, name, value):
-        today = timezone.localdate()
-        return (
-            queryset.filter(end_date__gte=today) if value else queryset.filter(end_date__lt=today)
-        )
+        # Not `upcoming()`: that also orders, and the list's own ordering must stay.
+        upcoming = Meeting.upcoming_q()
+        return queryset.filter(upcoming) if value else queryset.exclude(upcoming)

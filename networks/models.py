@@ -7,7 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Jurisdiction
-from sources.models import SourcedModel, history_records, http_url_constraint
+from sources.models import (
+    Organisation,
+    OrganisationQuerySet,
+    SourcedModel,
+    history_records,
+    http_url_constraint,
+    organisation_constraints,
+)
 from sources.partial_dates import (
     DatePrecision,
     format_partial_date,
@@ -72,12 +79,7 @@ class DecisionRule(models.TextChoices):
     QUALIFIED_MAJORITY = "qualified_majority", _("Qualified or weighted majority")
 
 
-class NetworkQuerySet(models.QuerySet):
-    def active(self, on: datetime.date | None = None) -> "NetworkQuerySet":
-        """Networks not dissolved on the date (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(models.Q(dissolved_on__isnull=True) | models.Q(dissolved_on__gt=on))
-
+class NetworkQuerySet(OrganisationQuerySet):
     def with_function(self, function: str) -> "NetworkQuerySet":
         return self.filter(**{f"function_{function}": True})
 
@@ -92,25 +94,20 @@ class NetworkQuerySet(models.QuerySet):
         )
 
 
-class Network(SourcedModel):
+class Network(Organisation):
     """A pattern of regular, purposive relations among like government units across borders."""
 
     name = models.CharField(
         max_length=300, help_text=_("Full name, e.g. 'Basel Committee on Banking Supervision'.")
     )
     acronym = models.CharField(max_length=40, blank=True, help_text=_("E.g. 'BCBS'."))
-    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
     description = models.TextField(blank=True, help_text=_("What the network does, in brief."))
-    website = models.URLField(max_length=500, blank=True, help_text=_("Its own official website."))
     wikidata_id = models.CharField(
         max_length=20, blank=True, help_text=_("Wikidata QID, e.g. 'Q810955'.")
     )
-    founded_on = models.DateField(null=True, blank=True, help_text=_("When it was established."))
-    founded_on_precision = precision_field("founded_on")
     dissolved_on = models.DateField(
         null=True, blank=True, help_text=_("When it ended or was replaced (empty while active).")
     )
-    dissolved_on_precision = precision_field("dissolved_on")
 
     # The typology (Slaughter, A New World Order, 2004).
     dimension = models.CharField(
@@ -192,6 +189,8 @@ class Network(SourcedModel):
     objects = NetworkQuerySet.as_manager()
     history = history_records(sourced=True)
 
+    part_of_itself_message = _("A network cannot be part of itself.")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("network")
@@ -214,12 +213,8 @@ class Network(SourcedModel):
                 | models.Q(decision_rule__in=DecisionRule.values),
                 name="network_decision_rule_valid",
             ),
-            models.CheckConstraint(
-                condition=models.Q(dissolved_on__isnull=True)
-                | models.Q(founded_on__isnull=True)
-                | models.Q(dissolved_on__gte=models.F("founded_on")),
-                name="network_dissolved_after_founded",
-                violation_error_message=_("A network cannot end before it is founded."),
+            *organisation_constraints(
+                "network", ends_before_founded=_("A network cannot end before it is founded.")
             ),
             models.CheckConstraint(
                 condition=models.Q(wikidata_id="") | models.Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
@@ -231,9 +226,6 @@ class Network(SourcedModel):
                 condition=~models.Q(wikidata_id=""),
                 name="network_wikidata_unique",
             ),
-            partial_date_constraint("founded_on", "network_founded_precision"),
-            partial_date_constraint("dissolved_on", "network_dissolved_precision"),
-            http_url_constraint("website", "network_website_http"),
         ]
         indexes = [
             # Typology facets on the networks list and API.
@@ -245,9 +237,6 @@ class Network(SourcedModel):
             models.Index(fields=["-updated_at"], name="network_updated_idx"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
-
     def get_absolute_url(self) -> str:
         return reverse("networks:network-detail", kwargs={"slug": self.slug})
 
@@ -255,24 +244,6 @@ class Network(SourcedModel):
     def functions(self) -> list[str]:
         """The network's functions as a list of `Function` values."""
         return [f for f in Function.values if getattr(self, f"function_{f}")]
-
-    @property
-    def founded_display(self) -> str:
-        return format_partial_date(self.founded_on, self.founded_on_precision)
-
-    @property
-    def dissolved_display(self) -> str:
-        return format_partial_date(self.dissolved_on, self.dissolved_on_precision)
-
-    def clean(self) -> None:
-        super().clean()
-        seen = {self.pk}
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk in seen:
-                raise ValidationError({"parent": _("A network cannot be part of itself.")})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
 
 
 class Role(models.TextChoices):
@@ -303,12 +274,31 @@ class MembershipQuerySet(models.QuerySet):
         """Memberships held today."""
         return self.as_of(timezone.localdate())
 
-    def ended(self) -> "MembershipQuerySet":
-        """Memberships that have ended (former members)."""
-        return self.exclude(self.model.as_of_q(timezone.localdate())).filter(end_date__isnull=False)
+    def ended(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        """Memberships that have ended by the date, today by default (former members)."""
+        return self.filter(Membership.ended_q(on))
+
+    def with_held_now(self) -> "MembershipQuerySet":
+        """Each membership marked `held_now`: held today (`as_of_q`), in the same query."""
+        return self.annotate(
+            held_now=models.ExpressionWrapper(
+                Membership.as_of_q(timezone.localdate()), output_field=models.BooleanField()
+            )
+        )
 
 
-class Membership(SourcedModel):
+class HeldPeriod:
+    """`held_on`, for a Membership and for lighter rows that carry the same three dates
+    (`start_date`, `end_date`, `end_date_precision`; visuals.graphs.Span)."""
+
+    def held_on(self, on: datetime.date) -> bool:
+        """Python twin of `Membership.as_of_q`, for rows already loaded."""
+        if self.start_date and self.start_date > on:
+            return False
+        return self.end_date is None or self.end_date >= truncate(on, self.end_date_precision)
+
+
+class Membership(HeldPeriod, SourcedModel):
     """A member's place in a network over time: an institution, or another network."""
 
     network = models.ForeignKey(
@@ -491,6 +481,13 @@ class Membership(SourcedModel):
             )
         return started & not_ended
 
+    @staticmethod
+    def ended_q(on: datetime.date | None = None, prefix: str = "") -> models.Q:
+        """Ended by `on` (today by default): it has an end and is not held on that date."""
+        return models.Q(**{f"{prefix}end_date__isnull": False}) & ~Membership.as_of_q(
+            on or timezone.localdate(), prefix=prefix
+        )
+
     def clean(self) -> None:
         super().clean()
         if self.member_network_id and self.member_network_id == self.network_id:
@@ -521,6 +518,16 @@ class Membership(SourcedModel):
 class MemorandumKind(models.TextChoices):
     BILATERAL = "bilateral", _("Bilateral")
     MULTILATERAL = "multilateral", _("Multilateral")
+
+
+class MemorandumQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date | None = None) -> "MemorandumQuerySet":
+        """Memoranda in force on the date (today by default). See `Memorandum.in_force_q`."""
+        return self.filter(Memorandum.in_force_q(on))
+
+    def terminated(self, on: datetime.date | None = None) -> "MemorandumQuerySet":
+        """Memoranda terminated by the date (today by default): the rest of `in_force()`."""
+        return self.exclude(Memorandum.in_force_q(on))
 
 
 class Memorandum(SourcedModel):
@@ -563,6 +570,7 @@ class Memorandum(SourcedModel):
     document_url = models.URLField(max_length=1000, blank=True, help_text=_("The published text."))
     description = models.TextField(blank=True, help_text=_("A short neutral description."))
 
+    objects = MemorandumQuerySet.as_manager()
     history = history_records(sourced=True)
 
     class Meta:
@@ -609,12 +617,23 @@ class Memorandum(SourcedModel):
     def signed_display(self) -> str:
         return format_partial_date(self.signed_on, self.signed_on_precision)
 
+    @staticmethod
+    def in_force_q(on: datetime.date | None = None) -> models.Q:
+        """In force on `on` (today by default): not terminated, or terminated after it.
+        The condition behind `in_force()`, for counts that need it as a filter."""
+        on = on or timezone.localdate()
+        return models.Q(terminated_on__isnull=True) | models.Q(terminated_on__gt=on)
+
+    def is_in_force(self, on: datetime.date | None = None) -> bool:
+        """Python twin of `in_force_q` for a memorandum already loaded."""
+        on = on or timezone.localdate()
+        return self.terminated_on is None or self.terminated_on > on
+
 
 class SignatoryQuerySet(models.QuerySet):
-    def current(self) -> "SignatoryQuerySet":
-        """Signatories that have not withdrawn."""
-        today = timezone.localdate()
-        return self.filter(models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=today))
+    def current(self, on: datetime.date | None = None) -> "SignatoryQuerySet":
+        """Signatories still party on the date (today by default). See `Signatory.current_q`."""
+        return self.filter(Signatory.current_q(on))
 
 
 class Signatory(SourcedModel):
@@ -684,6 +703,17 @@ class Signatory(SourcedModel):
     def signed_display(self) -> str:
         return format_partial_date(self.signed_on, self.signed_on_precision)
 
+    @staticmethod
+    def current_q(on: datetime.date | None = None) -> models.Q:
+        """Party on `on` (today by default): not withdrawn, or withdrawn after it."""
+        on = on or timezone.localdate()
+        return models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=on)
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        """Python twin of `current_q` for a signatory already loaded."""
+        on = on or timezone.localdate()
+        return self.withdrawn_on is None or self.withdrawn_on > on
+
 
 class MeetingKind(models.TextChoices):
     PLENARY = "plenary", _("Plenary")
@@ -698,7 +728,8 @@ class MeetingKind(models.TextChoices):
 
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self) -> "MeetingQuerySet":
-        return self.filter(end_date__gte=timezone.localdate()).order_by("start_date")
+        """Meetings not yet over (see `Meeting.upcoming_q`), soonest first."""
+        return self.filter(Meeting.upcoming_q()).order_by("start_date")
 
     def past(self) -> "MeetingQuerySet":
         return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date")
@@ -773,6 +804,15 @@ class Meeting(SourcedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("networks:meeting-detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def upcoming_q(on: datetime.date | None = None) -> models.Q:
+        """Not over on `on` (today by default): its last day is that day or later."""
+        return models.Q(end_date__gte=on or timezone.localdate())
+
+    def is_upcoming(self, on: datetime.date | None = None) -> bool:
+        """Python twin of `upcoming_q` for a meeting already loaded."""
+        return self.end_date >= (on or timezone.localdate())
 
 
 class ParticipantRole(models.TextChoices):

@@ -1,9 +1,14 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .partial_dates import format_partial_date, partial_date_constraint, precision_field
 
 # The one rule for published links: a full http:// or https:// address. Forms (through
 # sources.forms.HttpURLField), the loader and the list imports check with it;
@@ -220,3 +225,92 @@ class SourcedModel(TimestampedModel):
 
     class Meta:
         abstract = True
+
+
+class OrganisationQuerySet(models.QuerySet):
+    """What can be asked of institutions and networks alike."""
+
+    def active(self, on: datetime.date | None = None) -> "OrganisationQuerySet":
+        """Not dissolved on the date (today by default). See `Organisation.active_q`."""
+        return self.filter(self.model.active_q(on))
+
+    def dissolved(self, on: datetime.date | None = None) -> "OrganisationQuerySet":
+        """Dissolved by the date (today by default): the rest of `active()`."""
+        return self.exclude(self.model.active_q(on))
+
+
+class Organisation(SourcedModel):
+    """What an institution and a network share: a page address, a website, when it was
+    founded and dissolved (each known to the year, month or day), the rule for being
+    active on a date, and the check that it is not part of itself.
+
+    Each subclass declares `name`, `acronym`, `description`, `dissolved_on` and
+    `parent` itself: their help texts (the API documentation) speak of its own kind.
+    Its constraints come from `organisation_constraints`.
+    """
+
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Used in page addresses."))
+    website = models.URLField(max_length=500, blank=True, help_text=_("Its own official website."))
+    founded_on = models.DateField(null=True, blank=True, help_text=_("When it was established."))
+    founded_on_precision = precision_field("founded_on")
+    dissolved_on_precision = precision_field("dissolved_on")
+
+    # The message of the parent-cycle check, in the subclass's words.
+    part_of_itself_message = _("A record cannot be part of itself.")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @staticmethod
+    def active_q(on: datetime.date | None = None, prefix: str = "") -> models.Q:
+        """Active on `on` (today by default): not dissolved, or dissolved after it. The
+        condition behind `active()`, for counts that need it as a filter."""
+        on = on or timezone.localdate()
+        return models.Q(**{f"{prefix}dissolved_on__isnull": True}) | models.Q(
+            **{f"{prefix}dissolved_on__gt": on}
+        )
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        """Python twin of `active_q` for a record already loaded."""
+        on = on or timezone.localdate()
+        return self.dissolved_on is None or self.dissolved_on > on
+
+    @property
+    def founded_display(self) -> str:
+        return format_partial_date(self.founded_on, self.founded_on_precision)
+
+    @property
+    def dissolved_display(self) -> str:
+        return format_partial_date(self.dissolved_on, self.dissolved_on_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        # Walk up the parent chain: a record may not contain itself.
+        seen = {self.pk}
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": self.part_of_itself_message})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+def organisation_constraints(
+    prefix: str, *, ends_before_founded: str
+) -> list[models.BaseConstraint]:
+    """The constraints every `Organisation` carries, named `<prefix>_…` as they always were."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(dissolved_on__isnull=True)
+            | models.Q(founded_on__isnull=True)
+            | models.Q(dissolved_on__gte=models.F("founded_on")),
+            name=f"{prefix}_dissolved_after_founded",
+            violation_error_message=ends_before_founded,
+        ),
+        partial_date_constraint("founded_on", f"{prefix}_founded_precision"),
+        partial_date_constraint("dissolved_on", f"{prefix}_dissolved_precision"),
+        http_url_constraint("website", f"{prefix}_website_http"),
+    ]

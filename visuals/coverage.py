@@ -176,11 +176,7 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     )
     networks = (
         Network.objects.active(on)
-        .annotate(
-            member_count=Count(
-                "memberships", filter=Membership.as_of_q(on, prefix="memberships__"), distinct=True
-            )
-        )
+        .with_member_counts(on)
         .filter(member_count__gt=0)
         .order_by("sector", "name")
     )

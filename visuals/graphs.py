@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from institutions.models import Institution, Level
-from networks.models import Dimension, Membership, Network, Sector
-from sources.partial_dates import iso_partial_date, truncate
+from networks.models import Dimension, HeldPeriod, Membership, Network, Sector
+from sources.partial_dates import iso_partial_date
 
 # Vertical networks are drawn in tiers: the network, then supranational bodies above
 # their national counterparts, then subnational ones.
@@ -29,13 +29,6 @@ LEVEL_TIER = {
     Level.NATIONAL: 2,
     Level.SUBNATIONAL: 3,
 }
-
-
-def held(row: Membership, on: datetime.date) -> bool:
-    """Python twin of `Membership.as_of_q` for rows already loaded."""
-    if row.start_date and row.start_date > on:
-        return False
-    return row.end_date is None or row.end_date >= truncate(on, row.end_date_precision)
 
 
 def institution_node(institution: Institution) -> dict:
@@ -85,8 +78,9 @@ def network_memberships(
 
 
 @dataclass(frozen=True)
-class Span:
-    """A membership's dates only: enough to tell when it was held, cheap to load."""
+class Span(HeldPeriod):
+    """A membership's dates only: enough to tell when it was held (`held_on`), cheap to
+    load."""
 
     pk: int
     start_date: datetime.date | None
@@ -117,7 +111,7 @@ def network_graph(network: Network, rows: list[Membership], on: datetime.date) -
     edges = []
     seen = set()
     for row in rows:
-        if not held(row, on):
+        if not row.held_on(on):
             continue
         if row.member_institution:
             node = institution_node(row.member_institution)
@@ -224,7 +218,7 @@ def network_timeline(
             high = today.year
         else:
             high = row.end_date.year
-            if not held(row, datetime.date(high, 12, 31)):
+            if not row.held_on(datetime.date(high, 12, 31)):
                 high -= 1
         if low <= high:
             delta[low] += 1
@@ -257,7 +251,7 @@ def network_timeline(
             }
         )
     # This year's point counts today's members, not those at 31 December.
-    points[-1]["members"] = sum(1 for row in rows if held(row, today))
+    points[-1]["members"] = sum(1 for row in rows if row.held_on(today))
     return points
 
 

@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -32,11 +31,8 @@ def membership_model() -> type[models.Model]:
 
 def memberships_with_status(queryset: models.QuerySet) -> models.QuerySet:
     """Memberships marked `held_now` (held today), with their network and sources."""
-    held_today = membership_model().as_of_q(timezone.localdate())
     return (
-        queryset.annotate(
-            held_now=models.ExpressionWrapper(held_today, output_field=models.BooleanField())
-        )
+        queryset.with_held_now()
         .select_related("network")
         .prefetch_related("sources")
         .order_by("network__name", "start_date")
@@ -258,7 +254,6 @@ class JurisdictionDetailView(PublicDetailMixin, DetailView):
     def get_queryset(self):
         Membership = membership_model()
         Signatory = Institution._meta.get_field("signatures").related_model
-        held_today = Membership.as_of_q(timezone.localdate())
         jurisdiction = OuterRef("pk")
         # One query for the jurisdiction and every count the page shows about it: the
         # institutions of each branch (which also give the paginator its count), the
@@ -269,8 +264,8 @@ class JurisdictionDetailView(PublicDetailMixin, DetailView):
             .prefetch_related("subdivisions")
             .annotate(
                 network_count=count_in(
-                    Membership.objects.filter(
-                        held_today, member_institution__jurisdiction=jurisdiction
+                    Membership.objects.current().filter(
+                        member_institution__jurisdiction=jurisdiction
                     ),
                     "member_institution__jurisdiction",
                     Count("network", distinct=True),

@@ -6,7 +6,6 @@ methods on the models. Every page runs a fixed number of queries whatever the nu
 rows, pinned in networks/tests/.
 """
 
-import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -51,11 +50,6 @@ from web.institutions import PublicDetailMixin
 
 def absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
-
-
-def held_q(on: datetime.date) -> models.ExpressionWrapper:
-    """`True` on rows of a Membership query held on the date."""
-    return models.ExpressionWrapper(Membership.as_of_q(on), output_field=models.BooleanField())
 
 
 # --- Facets -----------------------------------------------------------------------------
@@ -126,9 +120,8 @@ def count_members(field: str) -> Counter:
 
     def count(queryset, filterset):
         rows = (
-            Membership.objects.filter(
-                Membership.as_of_q(filterset.on), network__in=queryset.order_by().values("pk")
-            )
+            Membership.objects.as_of(filterset.on)
+            .filter(network__in=queryset.order_by().values("pk"))
             .order_by()
             .values_list(f"member_institution__{field}")
             .annotate(n=models.Count("network", distinct=True))
@@ -450,10 +443,6 @@ class HomeView(TemplateView):
 # --- Networks ---------------------------------------------------------------------------
 
 
-def network_active_q() -> models.Q:
-    return models.Q(dissolved_on__isnull=True) | models.Q(dissolved_on__gt=timezone.localdate())
-
-
 class NetworkListView(FacetedListView):
     """Networks with typology facets, text search, sorting and pagination."""
 
@@ -486,7 +475,7 @@ class NetworkListView(FacetedListView):
             FacetSpec(
                 "active",
                 _("Status"),
-                count_flags({"true": network_active_q(), "false": ~network_active_q()}),
+                count_flags({"true": Network.active_q(), "false": ~Network.active_q()}),
                 [("true", _("Active")), ("false", _("Dissolved"))],
                 widget="radio",
             ),
@@ -499,13 +488,7 @@ class NetworkListView(FacetedListView):
         queryset = super().get_queryset()
         on = self.filterset.on if self.filterset.is_bound and self.filterset.is_valid() else None
         # Member counts on the list's `as_of` date; default order by name.
-        queryset = queryset.annotate(
-            member_count=models.Count(
-                "memberships",
-                filter=Membership.as_of_q(on or timezone.localdate(), prefix="memberships__"),
-                distinct=True,
-            )
-        )
+        queryset = queryset.with_member_counts(on)
         if not self.request.GET.get("ordering"):
             queryset = queryset.order_by("name")
         return queryset
@@ -556,7 +539,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
         form = AsOfForm(self.request.GET or None)
         on = (form.cleaned_data["as_of"] if form.is_valid() else None) or today
         then, now = Membership.as_of_q(on), Membership.as_of_q(today)
-        ended = models.Q(end_date__isnull=False) & ~now
+        ended = Membership.ended_q(today)
         counts = network.memberships.aggregate(
             members=models.Count("pk", filter=then),
             jurisdictions=models.Count(
@@ -571,8 +554,8 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             "member_institution__jurisdiction", "member_network"
         )
         paginator = Paginator(
-            members.filter(then)
-            .annotate(held_now=held_q(today))
+            members.as_of(on)
+            .with_held_now()
             .prefetch_related("sources")
             .order_by(*member_name_order(), "pk"),
             self.members_per_page,
@@ -591,7 +574,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
                 members.filter(then & ~now).order_by("-end_date", "pk")[: self.changes_shown]
             )
         former = list(
-            members.filter(ended)
+            members.ended(today)
             .prefetch_related("sources")
             .order_by("-end_date", "pk")[: self.changes_shown]
         )
@@ -694,9 +677,7 @@ class InstitutionListView(FacetedListView):
 
     @property
     def facet_specs(self):
-        active = models.Q(dissolved_on__isnull=True) | models.Q(
-            dissolved_on__gt=timezone.localdate()
-        )
+        active = Institution.active_q()
         return [
             FacetSpec("branch", _("Branch"), count_by("branch"), Branch.choices),
             FacetSpec("level", _("Level"), count_by("level"), Level.choices, widget="radio"),
@@ -725,10 +706,6 @@ class InstitutionListView(FacetedListView):
 # --- Memoranda --------------------------------------------------------------------------
 
 
-def memorandum_in_force_q() -> models.Q:
-    return models.Q(terminated_on__isnull=True) | models.Q(terminated_on__gt=timezone.localdate())
-
-
 class MemorandumListView(FacetedListView):
     """Memoranda of understanding by kind, sector, administering network and status."""
 
@@ -747,7 +724,7 @@ class MemorandumListView(FacetedListView):
             FacetSpec(
                 "in_force",
                 _("Status"),
-                count_flags({"true": memorandum_in_force_q(), "false": ~memorandum_in_force_q()}),
+                count_flags({"true": Memorandum.in_force_q(), "false": ~Memorandum.in_force_q()}),
                 [("true", _("In force")), ("false", _("Terminated"))],
                 widget="radio",
             ),
@@ -828,14 +805,12 @@ class MeetingListView(FacetedListView):
 
     @property
     def facet_specs(self):
-        today = timezone.localdate()
+        upcoming = Meeting.upcoming_q()
         return [
             FacetSpec(
                 "upcoming",
                 _("When"),
-                count_flags(
-                    {"true": models.Q(end_date__gte=today), "false": models.Q(end_date__lt=today)}
-                ),
+                count_flags({"true": upcoming, "false": ~upcoming}),
                 [("true", _("Upcoming")), ("false", _("Past"))],
                 widget="radio",
             ),
@@ -936,7 +911,7 @@ class MeetingDetailView(PublicDetailMixin, DetailView):
         context["participants"] = self.object.participants.select_related(
             "institution__jurisdiction"
         ).order_by("role", "institution__name")
-        context["is_upcoming"] = self.object.end_date >= timezone.localdate()
+        context["is_upcoming"] = self.object.is_upcoming()
         # The records, the outcome documents and the sources (all prefetched): one query.
         context["link_checks"] = link_checks(
             [

@@ -31,7 +31,7 @@ def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
     if group not in cov.GROUPS:
         group = cov.DEFAULT_GROUP
     spans = graphs.membership_spans(network)
-    held = sum(1 for span in spans if graphs.held(span, as_of))
+    held = sum(1 for span in spans if span.held_on(as_of))
     # Beyond a few hundred nodes a drawing is unreadable and the page heavy: very large
     # networks offer the graph as downloads (the members table above lists them all).
     # The query runs either way, cut at one past the limit, so that the page's query
