@@ -162,7 +162,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Anonymous GET/HEAD responses are cached this long (0 turns the cache off); any change
 # to a curated record invalidates them all at once (responsecache/cache.py).
 CACHE_RESPONSE_SECONDS = env.int("CACHE_RESPONSE_SECONDS", default=600)
-CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/")
+# Health answers must say how this process is now, never how it was (ops/health.py).
+CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/", "/healthz", "/readyz")
 # The query parameters some public page or API endpoint reads (its FilterSet, form or
 # query serializer, pagination, `format`). A request carrying any other is answered
 # uncached: a made-up parameter must not make a new entry (responsecache/tests pin this

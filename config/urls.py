@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ops import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Process alive / ready to serve, for docker compose and load balancers (ops/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
 ]
