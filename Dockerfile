@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
-    PATH="/app/.venv/bin:$PATH"
+    PATH="/app/.venv/bin:$PATH" \
+    GUNICORN_CMD_ARGS="--config=deploy/gunicorn.conf.py"
 
 RUN pip install uv==0.13.9 \
     && useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin lattice
@@ -34,4 +35,5 @@ USER lattice
 
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# GUNICORN_CMD_ARGS (above) adds deploy/gunicorn.conf.py: JSON logs, no Server banner.
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

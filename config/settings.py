@@ -7,11 +7,16 @@ turns the defaults strict and refuses to start without a secret key and host lis
 
 import datetime
 import ipaddress
+import logging
 from pathlib import Path
 
 import environ
+import sentry_sdk
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from ops.logs import configure_structlog
+from ops.logs import formatters as log_formatters
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,6 +85,10 @@ if not PRODUCTION:
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # First, so that every response and every log line carries the request id
+    # (ops/request_log.py), and every response the headers of ops/headers.py.
+    "ops.request_log.RequestIdMiddleware",
+    "ops.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Whole responses for anonymous GET/HEAD, invalidated on every curated change; a hit
     # skips everything below (responsecache/cache.py).
@@ -270,6 +279,26 @@ CONTENT_SECURITY_POLICY = {
 }
 
 X_FRAME_OPTIONS = "DENY"
+# Sent by ops.headers.SecurityHeadersMiddleware: no page uses any of these features, and
+# no other site needs to embed the site's files (the API is read through CORS, which
+# this does not affect).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -376,10 +405,31 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 
+# Logs: one JSON object a line on stderr, each with the request id while a request is
+# served (ops/logs.py, ops/request_log.py); LOG_FORMAT=console for a developer's terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'console'.")
+configure_structlog()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": log_formatters(),
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# One "request_finished" line per request; its "request_started" twin only at DEBUG.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+# The middleware names the client by ops.client_ip, not django-ipware.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+
+# Error reporting: off unless SENTRY_DSN names a Sentry (or compatible) project. No
+# personal data is sent (send_default_pii); events carry the request id.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
