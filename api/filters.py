@@ -2,7 +2,10 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+
+from sources.forms import AsOfField
 
 TRUE_FALSE = {"true", "false"}
 
@@ -69,3 +72,14 @@ def clean_parameter(request, filterset_class: type[django_filters.FilterSet], na
         return field.field.clean(values[-1])
     except DjangoValidationError as error:
         raise ValidationError({name: error.messages}) from None
+
+
+class AsOfParameter(serializers.DateField):
+    """`as_of` in a query serializer (the visual endpoints), read by sources.forms.AsOfField
+    as the FilterSets and the pages read it: the same bounds and the same messages."""
+
+    def to_internal_value(self, value):
+        try:
+            return AsOfField().clean(value)
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from None

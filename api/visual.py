@@ -25,6 +25,7 @@ from visuals import compare, graphs
 from visuals import coverage as cov
 from visuals.graphs import lattice_networks
 
+from .filters import AsOfParameter
 from .renderers import LatticeCSVRenderer, LatticeJSONRenderer
 
 # --- Formats --------------------------------------------------------------------------
@@ -62,8 +63,9 @@ GRAPH_RENDERERS = [LatticeJSONRenderer, LatticeCSVRenderer, GraphMLRenderer, GEX
 
 
 class AsOfQuery(serializers.Serializer):
-    as_of = serializers.DateField(
-        required=False, help_text=_("The date (YYYY-MM-DD); today by default.")
+    as_of = AsOfParameter(
+        required=False,
+        help_text=_("The date (YYYY-MM-DD, from 1800 to ten years ahead); today by default."),
     )
 
 
@@ -265,13 +267,19 @@ class NetworkMapView(VisualView):
 class NetworkTimelineView(VisualView):
     @extend_schema(
         summary="A network's members per year, with joins and departures",
-        parameters=[SLUG],
+        description=(
+            "Every year up to today; an `as_of` date after today carries the timeline on "
+            "to that date (joins and departures already recorded for later)."
+        ),
+        parameters=[SLUG, AsOfQuery],
         responses=TimelineSerializer,
         operation_id="networks_timeline",
     )
     def get(self, request, slug):
+        query = read_query(request, AsOfQuery)
         network = get_object_or_404(Network, slug=slug)
-        return Response({"years": graphs.network_timeline(graphs.membership_spans(network))})
+        spans = graphs.membership_spans(network)
+        return Response({"years": graphs.network_timeline(spans, as_of=query.get("as_of"))})
 
 
 class NetworkCoverageView(VisualView):

@@ -17,6 +17,7 @@ from institutions.filters import InstitutionBaseFilterSet
 from institutions.models import Branch, Institution, Jurisdiction
 from institutions.regions import Region
 from sources.filters import StableOrderingFilter, search_filter
+from sources.forms import AsOfField
 
 from .models import (
     Dimension,
@@ -38,8 +39,15 @@ class SlugListFilter(django_filters.BaseCSVFilter, django_filters.CharFilter):
     """Comma-separated slugs."""
 
 
+class AsOfFilter(django_filters.DateFilter):
+    """The `as_of` date, read by sources.forms.AsOfField like everywhere else (pages, API,
+    visuals): YYYY-MM-DD from 1800 to ten years ahead."""
+
+    field_class = AsOfField
+
+
 def as_of_filter(subject: str):
-    return django_filters.DateFilter(
+    return AsOfFilter(
         method="filter_as_of",
         label=_("As of"),
         help_text=_("Date (YYYY-MM-DD) on which %(subject)s are counted; today by default.")
@@ -206,7 +214,7 @@ class MembershipFilterSet(django_filters.FilterSet):
         help_text=_("Slug of a network that is itself a member."),
     )
     role = django_filters.MultipleChoiceFilter(choices=Role.choices, label=_("Role"))
-    as_of = django_filters.DateFilter(
+    as_of = AsOfFilter(
         method="filter_as_of",
         label=_("As of"),
         help_text=_("Memberships held on this date (YYYY-MM-DD)."),

@@ -188,22 +188,31 @@ TIMELINE_NAMES = 10
 
 
 def network_timeline(
-    rows: list[Membership] | list[Span], today: datetime.date | None = None
+    rows: list[Membership] | list[Span],
+    today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
 ) -> list[dict]:
-    """Per year since the first recorded start: members at the year's end (or today),
-    and who joined and left during it (the first TIMELINE_NAMES of each, with counts;
-    their names in one more query).
+    """Per year since the first recorded start: members at the year's end (the last
+    year: on its last day shown), and who joined and left during it (the first
+    TIMELINE_NAMES of each, with counts; their names in one more query).
+
+    The timeline is the history up to today; an `as_of` date after today carries it on
+    to that date, so that joins and departures already recorded for later are shown.
+    An earlier `as_of` changes nothing: the history stays whole.
 
     One pass over the rows: each membership adds one to the years it was held at their
     end (a difference array), so a network with thousands of members over decades costs
     rows + years, not rows x years.
     """
     today = today or timezone.localdate()
+    last = max(today, as_of) if as_of else today
     starts = [row.start_date.year for row in rows if row.start_date]
     ends = [row.end_date.year for row in rows if row.end_date]
     if not rows or not (starts or ends):
         return []
     first = min(starts + ends)
+    if first > last.year:
+        return []  # only joins recorded after the last day shown
     delta: Counter = Counter()
     joined, left = defaultdict(list), defaultdict(list)
     for row in rows:
@@ -215,7 +224,7 @@ def network_timeline(
         # (that year too when a year-precision end covers 31 December).
         low = row.start_date.year if row.start_date else first
         if row.end_date is None:
-            high = today.year
+            high = last.year
         else:
             high = row.end_date.year
             if not row.held_on(datetime.date(high, 12, 31)):
@@ -232,7 +241,7 @@ def network_timeline(
         },
     )
     points, running = [], 0
-    for year in range(first, today.year + 1):
+    for year in range(first, last.year + 1):
         running += delta[year]
         points.append(
             {
@@ -250,8 +259,8 @@ def network_timeline(
                 ],
             }
         )
-    # This year's point counts today's members, not those at 31 December.
-    points[-1]["members"] = sum(1 for row in rows if row.held_on(today))
+    # The last year's point counts the members on the last day, not at 31 December.
+    points[-1]["members"] = sum(1 for row in rows if row.held_on(last))
     return points
 
 

@@ -41,6 +41,7 @@ from networks.models import (
     Reach,
     Sector,
 )
+from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
 from sources.partial_dates import iso_partial_date
 from web import search as site_search
 from web.institutions import PublicDetailMixin
@@ -495,22 +496,10 @@ class NetworkListView(FacetedListView):
 
 
 class AsOfForm(forms.Form):
-    """The network page's "as of" date: a plain GET form, no JavaScript needed."""
+    """The network page's "as of" date: a plain GET form, no JavaScript needed. Read by
+    the same field as every other `as_of` (lists, API, visuals)."""
 
-    as_of = forms.DateField(
-        required=False,
-        label=_("Members on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Any date up to today."),
-    )
-
-    def clean_as_of(self):
-        value = self.cleaned_data["as_of"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("Choose a date no later than today."))
-        if value and value.year < 1800:
-            raise forms.ValidationError(_("Choose a date after 1800."))
-        return value
+    as_of = AsOfField(label=_("Members on"))
 
 
 def member_name_order() -> list:
@@ -586,6 +575,8 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             form=form,
             as_of=on,
             as_of_is_today=not changed,
+            as_of_earliest=AS_OF_EARLIEST,
+            as_of_latest=as_of_latest(today),
             today=today,
             memberships=shown,
             page_obj=page,

@@ -41,7 +41,7 @@ def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
     graph = graphs.network_graph(network, rows, as_of) if drawn else None
     map_rows = graphs.network_map(network, as_of)
     codes = graphs.member_codes(map_rows)
-    timeline = graphs.network_timeline(spans)
+    timeline = graphs.network_timeline(spans, as_of=as_of)
     return {
         "network": network,
         "as_of": as_of,

@@ -134,6 +134,31 @@ def test_the_timeline_agrees_with_the_as_of_rule_on_every_year_end():
         assert len(point["joined"]) == min(point["joined_count"], graphs.TIMELINE_NAMES)
 
 
+def test_a_later_as_of_carries_the_timeline_on_and_an_earlier_one_changes_nothing():
+    network = make_network()
+    today = D(2024, 5, 1)
+    make_membership(network=network, start_date=D(2020, 1, 1))
+    make_membership(network=network, start_date=D(2021, 3, 1), end_date=D(2026, 6, 30))
+    make_membership(network=network, start_date=D(2027, 1, 1), start_date_precision="year")
+    spans = graphs.membership_spans(network)
+    history = graphs.network_timeline(spans, today=today)
+    assert [p["year"] for p in history] == [2020, 2021, 2022, 2023, 2024]
+    assert graphs.network_timeline(spans, today=today, as_of=D(2001, 1, 1)) == history
+    later = graphs.network_timeline(spans, today=today, as_of=D(2028, 3, 1))
+    assert later[: len(history) - 1] == history[:-1]
+    assert [(p["year"], p["members"]) for p in later[-4:]] == [
+        (2025, 2),
+        (2026, 1),  # one left in June 2026
+        (2027, 2),  # one joins in 2027
+        (2028, 2),  # on 1 March 2028
+    ]
+    assert [e["date"] for e in later[-2]["joined"]] == ["2027"]
+    # Only joins after the last day shown: nothing to draw yet.
+    future_only = make_network()
+    make_membership(network=future_only, start_date=D(2030, 1, 1))
+    assert graphs.network_timeline(graphs.membership_spans(future_only), today=today) == []
+
+
 def test_the_member_map_counts_institutions_per_jurisdiction(vertical_network):
     areas = {row["code"]: row for row in graphs.network_map(vertical_network, D(1998, 1, 1))}
     assert set(areas) == {"EU", "DE", "FR"}
