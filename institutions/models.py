@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import (
+    SCHEMA_ORG,
+    Absolute,
     Organisation,
     OrganisationQuerySet,
     TimestampedModel,
@@ -114,6 +116,33 @@ class Jurisdiction(TimestampedModel):
     def get_absolute_url(self) -> str:
         return reverse("institutions:jurisdiction-detail", kwargs={"slug": self.slug})
 
+    @property
+    def json_ld_type(self) -> str:
+        """Its schema.org type: a state is a Country, anything else an AdministrativeArea."""
+        return "Country" if self.kind == JurisdictionKind.STATE else "AdministrativeArea"
+
+    def json_ld(self, absolute: Absolute, institutions: list["Institution"]) -> dict:
+        """The jurisdiction's page as schema.org JSON-LD: the place, and the institutions
+        the page lists, each serving it."""
+        url = absolute(self.get_absolute_url())
+        place = {
+            "@type": self.json_ld_type,
+            "@id": url,
+            "name": self.name,
+            "identifier": self.code,
+            "url": url,
+        }
+        return {
+            "@context": SCHEMA_ORG,
+            "@graph": [
+                place,
+                *(
+                    {**institution.json_ld_ref(absolute), "areaServed": {"@id": url}}
+                    for institution in institutions
+                ),
+            ],
+        }
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
@@ -214,6 +243,7 @@ class Institution(Organisation):
     history = history_records(sourced=True)
 
     part_of_itself_message = _("An institution cannot be part of itself.")
+    json_ld_type = "GovernmentOrganization"
 
     class Meta:
         ordering = ["name"]
@@ -252,6 +282,27 @@ class Institution(Organisation):
 
     def get_absolute_url(self) -> str:
         return reverse("institutions:institution-detail", kwargs={"slug": self.slug})
+
+    def wikidata_ids(self) -> list[str]:
+        # From the identifiers (prefetched by the pages that ask).
+        return [
+            i.identifier for i in self.identifiers.all() if i.scheme == IdentifierScheme.WIKIDATA
+        ]
+
+    def json_ld(self, absolute: Absolute, networks: list) -> dict:
+        """The institution as schema.org JSON-LD, member of the `networks` given (those
+        its page shows as current)."""
+        data = self.json_ld_head(absolute)
+        if self.jurisdiction:
+            data["areaServed"] = {
+                "@type": self.jurisdiction.json_ld_type,
+                "name": self.jurisdiction.name,
+                "identifier": self.jurisdiction.code,
+            }
+        if self.parent:
+            data["parentOrganization"] = self.parent.json_ld_ref(absolute)
+        data["memberOf"] = [network.json_ld_ref(absolute) for network in networks]
+        return data
 
 
 class InstitutionName(models.Model):

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Jurisdiction
 from sources.models import (
+    SCHEMA_ORG,
+    Absolute,
     Organisation,
     OrganisationQuerySet,
     SourcedModel,
@@ -18,6 +20,7 @@ from sources.models import (
 from sources.partial_dates import (
     DatePrecision,
     format_partial_date,
+    iso_partial_date,
     partial_date_constraint,
     precision_field,
     truncate,
@@ -239,6 +242,22 @@ class Network(Organisation):
 
     def get_absolute_url(self) -> str:
         return reverse("networks:network-detail", kwargs={"slug": self.slug})
+
+    def wikidata_ids(self) -> list[str]:
+        return [self.wikidata_id] if self.wikidata_id else []
+
+    def json_ld(self, absolute: Absolute, members: list["Membership"]) -> dict:
+        """The network as schema.org JSON-LD, with the `members` given (those its page
+        shows as current)."""
+        data = self.json_ld_head(absolute)
+        if self.dissolved_on:
+            data["dissolutionDate"] = iso_partial_date(
+                self.dissolved_on, self.dissolved_on_precision
+            )
+        if self.parent:
+            data["parentOrganization"] = self.parent.json_ld_ref(absolute)
+        data["member"] = [row.member.json_ld_ref(absolute) for row in members]
+        return data
 
     @property
     def functions(self) -> list[str]:
@@ -613,6 +632,25 @@ class Memorandum(SourcedModel):
     def get_absolute_url(self) -> str:
         return reverse("networks:memorandum-detail", kwargs={"slug": self.slug})
 
+    def json_ld(self, absolute: Absolute, signatories: list["Signatory"]) -> dict:
+        """The memorandum as a schema.org CreativeWork, its `signatories` as creators."""
+        data = {
+            "@context": SCHEMA_ORG,
+            "@type": "CreativeWork",
+            "name": self.title,
+            "url": absolute(self.get_absolute_url()),
+        }
+        if self.short_title:
+            data["alternateName"] = self.short_title
+        if self.description:
+            data["description"] = self.description
+        if self.signed_on:
+            data["dateCreated"] = iso_partial_date(self.signed_on, self.signed_on_precision)
+        if self.document_url:
+            data["sameAs"] = self.document_url
+        data["creator"] = [s.institution.json_ld_ref(absolute) for s in signatories]
+        return data
+
     @property
     def signed_display(self) -> str:
         return format_partial_date(self.signed_on, self.signed_on_precision)
@@ -804,6 +842,34 @@ class Meeting(SourcedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("networks:meeting-detail", kwargs={"slug": self.slug})
+
+    def json_ld(self, absolute: Absolute, *, embedded: bool = False) -> dict:
+        """The meeting as a schema.org Event (`embedded` in another document: without
+        its own @context)."""
+        data = {} if embedded else {"@context": SCHEMA_ORG}
+        data |= {
+            "@type": "Event",
+            "name": self.title,
+            "url": absolute(self.get_absolute_url()),
+            "startDate": self.start_date.isoformat(),
+            "endDate": self.end_date.isoformat(),
+            "organizer": self.network.json_ld_ref(absolute),
+        }
+        if self.city or self.jurisdiction:
+            data["location"] = {
+                "@type": "Place",
+                "name": ", ".join(
+                    part for part in (self.city, getattr(self.jurisdiction, "name", "")) if part
+                ),
+                "address": {
+                    "@type": "PostalAddress",
+                    **({"addressLocality": self.city} if self.city else {}),
+                    **({"addressCountry": self.jurisdiction.code} if self.jurisdiction else {}),
+                },
+            }
+        if self.description:
+            data["description"] = self.description
+        return data
 
     @staticmethod
     def upcoming_q(on: datetime.date | None = None) -> models.Q:

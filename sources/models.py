@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,7 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .partial_dates import format_partial_date, partial_date_constraint, precision_field
+from .partial_dates import (
+    format_partial_date,
+    iso_partial_date,
+    partial_date_constraint,
+    precision_field,
+)
+
+# Makes a site path absolute for JSON-LD, e.g. `request.build_absolute_uri`.
+Absolute = Callable[[str], str]
+SCHEMA_ORG = "https://schema.org"
 
 # The one rule for published links: a full http:// or https:// address. Forms (through
 # sources.forms.HttpURLField), the loader and the list imports check with it;
@@ -257,6 +267,8 @@ class Organisation(SourcedModel):
 
     # The message of the parent-cycle check, in the subclass's words.
     part_of_itself_message = _("A record cannot be part of itself.")
+    # Its schema.org type, in its JSON-LD and wherever another record's names it.
+    json_ld_type = "Organization"
 
     class Meta:
         abstract = True
@@ -285,6 +297,42 @@ class Organisation(SourcedModel):
     @property
     def dissolved_display(self) -> str:
         return format_partial_date(self.dissolved_on, self.dissolved_on_precision)
+
+    def wikidata_ids(self) -> list[str]:
+        """Its Wikidata QIDs (for `sameAs`)."""
+        return []
+
+    def json_ld_ref(self, absolute: Absolute) -> dict:
+        """The record as another record's JSON-LD names it: type, name and page."""
+        return {
+            "@type": self.json_ld_type,
+            "name": self.name,
+            "url": absolute(self.get_absolute_url()),
+        }
+
+    def json_ld_head(self, absolute: Absolute) -> dict:
+        """What every organisation's schema.org description opens with: identity, names,
+        the same thing elsewhere (its website, Wikidata) and its founding date. The
+        subclass's `json_ld` adds what is its own."""
+        url = absolute(self.get_absolute_url())
+        data = {
+            "@context": SCHEMA_ORG,
+            "@type": self.json_ld_type,
+            "@id": url,
+            "name": self.name,
+            "url": url,
+        }
+        if self.acronym:
+            data["alternateName"] = self.acronym
+        if self.description:
+            data["description"] = self.description
+        same_as = [self.website] if self.website else []
+        same_as += [f"https://www.wikidata.org/wiki/{qid}" for qid in self.wikidata_ids()]
+        if same_as:
+            data["sameAs"] = same_as
+        if self.founded_on:
+            data["foundingDate"] = iso_partial_date(self.founded_on, self.founded_on_precision)
+        return data
 
     def clean(self) -> None:
         super().clean()

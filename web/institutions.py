@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from institutions.filters import JurisdictionFilterSet
-from institutions.models import Branch, Institution, Jurisdiction, JurisdictionKind
+from institutions.models import Branch, Institution, Jurisdiction
 from links.pages import link_checks
-from sources.partial_dates import iso_partial_date
 
 
 def membership_model() -> type[models.Model]:
@@ -93,7 +92,9 @@ class InstitutionDetailView(PublicDetailMixin, DetailView):
             last_updated=max(
                 [institution.updated_at, *(m.updated_at for m in memberships)],
             ),
-            json_ld=self.json_ld(memberships),
+            json_ld=institution.json_ld(
+                self.request.build_absolute_uri, [m.network for m in memberships if m.held_now]
+            ),
             # The website, its sources and its memberships' sources, in one query.
             link_checks=link_checks(
                 [
@@ -104,57 +105,6 @@ class InstitutionDetailView(PublicDetailMixin, DetailView):
             ),
         )
         return context
-
-    def json_ld(self, memberships: list) -> dict:
-        institution, request = self.object, self.request
-        url = request.build_absolute_uri(institution.get_absolute_url())
-        data = {
-            "@context": "https://schema.org",
-            "@type": "GovernmentOrganization",
-            "@id": url,
-            "name": institution.name,
-            "url": url,
-        }
-        if institution.acronym:
-            data["alternateName"] = institution.acronym
-        if institution.description:
-            data["description"] = institution.description
-        same_as = [institution.website] if institution.website else []
-        same_as += [
-            f"https://www.wikidata.org/wiki/{i.identifier}"
-            for i in institution.identifiers.all()
-            if i.scheme == "wikidata"
-        ]
-        if same_as:
-            data["sameAs"] = same_as
-        if institution.founded_on:
-            data["foundingDate"] = iso_partial_date(
-                institution.founded_on, institution.founded_on_precision
-            )
-        if institution.jurisdiction:
-            data["areaServed"] = {
-                "@type": "Country"
-                if institution.jurisdiction.kind == JurisdictionKind.STATE
-                else "AdministrativeArea",
-                "name": institution.jurisdiction.name,
-                "identifier": institution.jurisdiction.code,
-            }
-        if institution.parent:
-            data["parentOrganization"] = {
-                "@type": "GovernmentOrganization",
-                "name": institution.parent.name,
-                "url": request.build_absolute_uri(institution.parent.get_absolute_url()),
-            }
-        data["memberOf"] = [
-            {
-                "@type": "Organization",
-                "name": m.network.name,
-                "url": request.build_absolute_uri(m.network.get_absolute_url()),
-            }
-            for m in memberships
-            if m.held_now
-        ]
-        return data
 
 
 class JurisdictionListView(ListView):
@@ -318,7 +268,7 @@ class JurisdictionDetailView(PublicDetailMixin, DetailView):
             institution_count=paginator.count,
             network_count=jurisdiction.network_count,
             memorandum_count=jurisdiction.memorandum_count,
-            json_ld=self.json_ld(institutions),
+            json_ld=jurisdiction.json_ld(self.request.build_absolute_uri, institutions),
             # The shown memberships' sources, the page's only outside links: one query.
             link_checks=link_checks(
                 source
@@ -389,31 +339,3 @@ class JurisdictionDetailView(PublicDetailMixin, DetailView):
                 _("Invalid page (%(page_number)s): %(message)s")
                 % {"page_number": number, "message": str(error)}
             ) from error
-
-    def json_ld(self, institutions: list[Institution]) -> dict:
-        jurisdiction, request = self.object, self.request
-        url = request.build_absolute_uri(jurisdiction.get_absolute_url())
-        place = {
-            "@type": "Country"
-            if jurisdiction.kind == JurisdictionKind.STATE
-            else "AdministrativeArea",
-            "@id": url,
-            "name": jurisdiction.name,
-            "identifier": jurisdiction.code,
-            "url": url,
-        }
-        return {
-            "@context": "https://schema.org",
-            "@graph": [
-                place,
-                *(
-                    {
-                        "@type": "GovernmentOrganization",
-                        "name": i.name,
-                        "url": request.build_absolute_uri(i.get_absolute_url()),
-                        "areaServed": {"@id": url},
-                    }
-                    for i in institutions
-                ),
-            ],
-        }

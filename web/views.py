@@ -42,7 +42,6 @@ from networks.models import (
     Sector,
 )
 from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
-from sources.partial_dates import iso_partial_date
 from web import search as site_search
 from web.institutions import PublicDetailMixin
 
@@ -598,7 +597,9 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             children=network.children.all(),
             member_of=network.memberships_as_member.current().select_related("network"),
             last_updated=max(value for value in updated if value),
-            json_ld=self.json_ld([row for row in shown if row.held_now]),
+            json_ld=network.json_ld(
+                self.request.build_absolute_uri, [row for row in shown if row.held_now]
+            ),
             # The website, the shown members' websites and every source shown: one query.
             link_checks=link_checks(
                 [
@@ -610,48 +611,6 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             ),
         )
         return context
-
-    def json_ld(self, current: list[Membership]) -> dict:
-        network, request = self.object, self.request
-        data = {
-            "@context": "https://schema.org",
-            "@type": "Organization",
-            "@id": absolute(request, network.get_absolute_url()),
-            "name": network.name,
-            "url": absolute(request, network.get_absolute_url()),
-        }
-        if network.acronym:
-            data["alternateName"] = network.acronym
-        if network.description:
-            data["description"] = network.description
-        same_as = [network.website] if network.website else []
-        if network.wikidata_id:
-            same_as.append(f"https://www.wikidata.org/wiki/{network.wikidata_id}")
-        if same_as:
-            data["sameAs"] = same_as
-        if network.founded_on:
-            data["foundingDate"] = iso_partial_date(
-                network.founded_on, network.founded_on_precision
-            )
-        if network.dissolved_on:
-            data["dissolutionDate"] = iso_partial_date(
-                network.dissolved_on, network.dissolved_on_precision
-            )
-        if network.parent:
-            data["parentOrganization"] = {
-                "@type": "Organization",
-                "name": network.parent.name,
-                "url": absolute(request, network.parent.get_absolute_url()),
-            }
-        data["member"] = [
-            {
-                "@type": "GovernmentOrganization" if row.member_institution else "Organization",
-                "name": row.member.name,
-                "url": absolute(request, row.member.get_absolute_url()),
-            }
-            for row in current
-        ]
-        return data
 
 
 # --- Institutions list (the FilterSet knows networks, so the view lives here) ----------------
@@ -754,31 +713,7 @@ class MemorandumDetailView(PublicDetailMixin, DetailView):
                 *(source for s in signatories for source in s.sources.all()),
             ]
         )
-        data = {
-            "@context": "https://schema.org",
-            "@type": "CreativeWork",
-            "name": memorandum.title,
-            "url": absolute(request, memorandum.get_absolute_url()),
-        }
-        if memorandum.short_title:
-            data["alternateName"] = memorandum.short_title
-        if memorandum.description:
-            data["description"] = memorandum.description
-        if memorandum.signed_on:
-            data["dateCreated"] = iso_partial_date(
-                memorandum.signed_on, memorandum.signed_on_precision
-            )
-        if memorandum.document_url:
-            data["sameAs"] = memorandum.document_url
-        data["creator"] = [
-            {
-                "@type": "GovernmentOrganization",
-                "name": s.institution.name,
-                "url": absolute(request, s.institution.get_absolute_url()),
-            }
-            for s in signatories
-        ]
-        context["json_ld"] = data
+        context["json_ld"] = memorandum.json_ld(request.build_absolute_uri, signatories)
         return context
 
 
@@ -851,42 +786,12 @@ class MeetingCalendarView(TemplateView):
                 {
                     "@type": "ListItem",
                     "position": i,
-                    "item": meeting_json_ld(self.request, meeting),
+                    "item": meeting.json_ld(self.request.build_absolute_uri, embedded=True),
                 }
                 for i, meeting in enumerate(meetings, start=1)
             ],
         }
         return context
-
-
-def meeting_json_ld(request: HttpRequest, meeting: Meeting) -> dict:
-    data = {
-        "@type": "Event",
-        "name": meeting.title,
-        "url": absolute(request, meeting.get_absolute_url()),
-        "startDate": meeting.start_date.isoformat(),
-        "endDate": meeting.end_date.isoformat(),
-        "organizer": {
-            "@type": "Organization",
-            "name": meeting.network.name,
-            "url": absolute(request, meeting.network.get_absolute_url()),
-        },
-    }
-    if meeting.city or meeting.jurisdiction:
-        data["location"] = {
-            "@type": "Place",
-            "name": ", ".join(
-                part for part in (meeting.city, getattr(meeting.jurisdiction, "name", "")) if part
-            ),
-            "address": {
-                "@type": "PostalAddress",
-                **({"addressLocality": meeting.city} if meeting.city else {}),
-                **({"addressCountry": meeting.jurisdiction.code} if meeting.jurisdiction else {}),
-            },
-        }
-    if meeting.description:
-        data["description"] = meeting.description
-    return data
 
 
 class MeetingDetailView(PublicDetailMixin, DetailView):
@@ -911,10 +816,7 @@ class MeetingDetailView(PublicDetailMixin, DetailView):
                 *self.object.sources.all(),
             ]
         )
-        context["json_ld"] = {
-            "@context": "https://schema.org",
-            **meeting_json_ld(self.request, self.object),
-        }
+        context["json_ld"] = self.object.json_ld(self.request.build_absolute_uri)
         return context
 
 
