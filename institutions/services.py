@@ -139,12 +139,6 @@ def _fill_blanks(survivor: Institution, merged: Institution, report: MergeReport
         report.lines.append(_("“%(name)s” kept as another name.") % {"name": merged.name})
 
 
-def _overlap(a, b) -> bool:
-    return (a.end_date is None or b.start_date is None or a.end_date >= b.start_date) and (
-        b.end_date is None or a.start_date is None or b.end_date >= a.start_date
-    )
-
-
 def _move_memberships(survivor: Institution, merged: Institution, report: MergeReport) -> None:
     """Move memberships; a period the survivor also holds (the duplicate's copy) is combined."""
     moved = combined = 0
@@ -154,7 +148,7 @@ def _move_memberships(survivor: Institution, merged: Institution, report: MergeR
             (
                 s
                 for s in mine
-                if s.network_id == m.network_id and s.role == m.role and _overlap(s, m)
+                if s.network_id == m.network_id and s.role == m.role and s.overlaps(m)
             ),
             None,
         )

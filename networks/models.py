@@ -316,6 +316,14 @@ class HeldPeriod:
             return False
         return self.end_date is None or self.end_date >= truncate(on, self.end_date_precision)
 
+    def overlaps(self, other: "HeldPeriod") -> bool:
+        """The two periods share a day; an unknown start or end reaches the other period."""
+        return (
+            self.end_date is None or other.start_date is None or self.end_date >= other.start_date
+        ) and (
+            other.end_date is None or self.start_date is None or other.end_date >= self.start_date
+        )
+
 
 class Membership(HeldPeriod, SourcedModel):
     """A member's place in a network over time: an institution, or another network."""
@@ -523,11 +531,8 @@ class Membership(HeldPeriod, SourcedModel):
             member_network_id=self.member_network_id,
             role=self.role,
         ).exclude(pk=self.pk)
-        start, end = self.start_date, self.end_date
         for other in others:
-            if (other.end_date is None or start is None or other.end_date >= start) and (
-                end is None or other.start_date is None or end >= other.start_date
-            ):
+            if self.overlaps(other):
                 raise ValidationError(
                     _("This period overlaps another membership of %(member)s in this role.")
                     % {"member": self.member}

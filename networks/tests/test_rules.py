@@ -100,3 +100,18 @@ def test_held_on_agrees_with_as_of_at_every_precision():
     assert set(Membership.objects.current()) == {row for row in rows if row.held_on(TODAY)}
     marked = {row.pk: row.held_now for row in Membership.objects.with_held_now()}
     assert marked == {row.pk: row.held_on(TODAY) for row in rows}
+
+
+def test_two_periods_overlap_when_they_share_a_day_and_unknown_ends_reach_the_other():
+    def period(start=None, end=None):
+        return Membership(start_date=start, end_date=end)
+
+    pairs = [
+        (period(D(2000, 1, 1), D(2005, 1, 1)), period(D(2005, 1, 1), None), True),
+        (period(D(2000, 1, 1), D(2004, 12, 31)), period(D(2005, 1, 1), None), False),
+        (period(None, D(2001, 1, 1)), period(None, D(1990, 1, 1)), True),
+        (period(D(2010, 1, 1)), period(None, D(2009, 12, 31)), False),
+        (period(), period(D(2010, 1, 1), D(2011, 1, 1)), True),
+    ]
+    for a, b, overlap in pairs:
+        assert a.overlaps(b) is overlap and b.overlaps(a) is overlap
