@@ -49,7 +49,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with a two-factor sign-in (ops/two_factor.py).
+    "ops.apps.LatticeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "simple_history",
     # Rate-limits sign-in attempts to the admin (see the lockout policy below).
     "axes",
+    # Authenticator-app (TOTP) codes for staff sign-in (ops/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Domain: the records and their rules.
     "sources",
     "institutions",
@@ -105,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the signed-in user gave an authenticator code (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Makes the signed-in curator available to the history records of their edits.
@@ -226,6 +232,21 @@ AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"
 # Failed attempts are kept (AccessAttempt); successful sign-ins are not logged.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# Staff sign in with a password and an authenticator code (ops/two_factor.py). Required
+# in production: a staff account without an authenticator cannot sign in there until
+# `manage.py enrol_totp USERNAME` has enrolled one. Elsewhere it is offered: whoever has
+# enrolled gives a code, others sign in with the password alone.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=PRODUCTION)
+# The name authenticator apps show beside the codes.
+OTP_TOTP_ISSUER = "Lattice"
+# Authenticator secrets are shown once, by enrol_totp, never again in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Signed-in sessions (only staff sign in) end after SESSION_IDLE_MINUTES without a
+# request: each request moves the expiry forward.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Change reasons are free text of any length; the admin asks for one with every change.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -422,6 +443,8 @@ LOGGING = {
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 # The middleware names the client by ops.client_ip, not django-ipware.
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# Celery workers log through LOGGING above (JSON) instead of installing their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Error reporting: off unless SENTRY_DSN names a Sentry (or compatible) project. No
 # personal data is sent (send_default_pii); events carry the request id.

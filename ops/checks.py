@@ -5,7 +5,7 @@ sign-in rule; they run with the deploy tag only, like Django's own security chec
 """
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 CLIENT_IP = "ops.client_ip.client_ip"
@@ -81,3 +81,17 @@ def check_one_client_address(app_configs, **kwargs) -> list:
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_staff_two_factor(app_configs, **kwargs) -> list:
+    """Production keeps two-factor sign-in for staff on (ops/two_factor.py)."""
+    if settings.STAFF_REQUIRE_2FA:
+        return []
+    return [
+        Warning(
+            "STAFF_REQUIRE_2FA is off: a stolen curator password alone opens the admin.",
+            hint="Enrol every staff member (manage.py enrol_totp USERNAME) and turn it on.",
+            id="ops.W001",
+        )
+    ]

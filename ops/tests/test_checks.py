@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.conf import settings as django_settings
 
-from ops.checks import check_one_client_address, check_proxy_set_up
+from ops.checks import check_one_client_address, check_proxy_set_up, check_staff_two_factor
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -53,9 +53,16 @@ def test_the_lockout_and_the_throttle_must_count_the_same_address(settings):
     assert ids(check_one_client_address(None)) == {"ops.E004", "ops.E005"}
 
 
+def test_production_without_two_factor_sign_in_is_flagged(settings):
+    settings.STAFF_REQUIRE_2FA = True
+    assert ids(check_staff_two_factor(None)) == set()
+    settings.STAFF_REQUIRE_2FA = False
+    assert ids(check_staff_two_factor(None)) == {"ops.W001"}
+
+
 @pytest.mark.parametrize(
     ("extra", "refused"),
-    [({}, None), ({"NUM_PROXIES": "0"}, "ops.E001")],
+    [({}, None), ({"NUM_PROXIES": "0"}, "ops.E001"), ({"STAFF_REQUIRE_2FA": "false"}, "ops.W001")],
 )
 def test_check_deploy_runs_them(extra, refused):
     result = subprocess.run(
