@@ -148,10 +148,7 @@ class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
         ]
 
     def filter_function(self, queryset, name, values):
-        condition = models.Q()
-        for function in values:
-            condition |= models.Q(**{f"function_{function}": True})
-        return queryset.filter(condition)
+        return queryset.with_function(*values)
 
     def filter_branch(self, queryset, name, values):
         held = self.held(network=models.OuterRef("pk"), member_institution__branch__in=values)

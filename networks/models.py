@@ -83,8 +83,9 @@ class DecisionRule(models.TextChoices):
 
 
 class NetworkQuerySet(OrganisationQuerySet):
-    def with_function(self, function: str) -> "NetworkQuerySet":
-        return self.filter(**{f"function_{function}": True})
+    def with_function(self, *functions: str) -> "NetworkQuerySet":
+        """Networks with any of the functions (see `Network.function_q`)."""
+        return self.filter(Network.function_q(*functions))
 
     def with_member_counts(self, on: datetime.date | None = None) -> "NetworkQuerySet":
         """Annotate `member_count`: members (any role) on the date, today by default."""
@@ -245,6 +246,11 @@ class Network(Organisation):
 
     def wikidata_ids(self) -> list[str]:
         return [self.wikidata_id] if self.wikidata_id else []
+
+    @staticmethod
+    def function_q(*functions: str) -> models.Q:
+        """Has any of the functions (each is a flag, `function_<value>`)."""
+        return models.Q(*[(f"function_{f}", True) for f in functions], _connector=models.Q.OR)
 
     def json_ld(self, absolute: Absolute, members: list["Membership"]) -> dict:
         """The network as schema.org JSON-LD, with the `members` given (those its page

@@ -313,7 +313,7 @@ class EntryPoint:
 def entry_condition(param: str, value: str) -> models.Q:
     """The networks an entry point leads to, as the networks list's filter selects them."""
     if param == "function":
-        return models.Q(**{f"function_{value}": True})
+        return Network.function_q(value)
     if param == "branch":
         held = Membership.objects.current().filter(
             network=models.OuterRef("pk"), member_institution__branch=value
@@ -459,7 +459,7 @@ class NetworkListView(FacetedListView):
             FacetSpec(
                 "function",
                 _("Function"),
-                count_flags({f: models.Q(**{f"function_{f}": True}) for f in Function.values}),
+                count_flags({f: Network.function_q(f) for f in Function.values}),
                 Function.choices,
             ),
             FacetSpec("branch", _("Members' branch"), count_members("branch"), Branch.choices),
