@@ -157,6 +157,16 @@ def problems_for(tmp_path: Path, **overrides: str) -> list[str]:
     return [str(p) for p in excinfo.value.problems]
 
 
+def test_a_one_digit_month_is_read_as_the_member_list_imports_read_it(tmp_path):
+    network = NETWORK.replace('founded: "1974"', 'founded: "1974-3"')
+    load_directory(write_dataset(tmp_path, **{"networks/test-net.yaml": network}))
+    network = Network.objects.get(slug="test-net")
+    assert (network.founded_on, network.founded_on_precision) == (
+        datetime.date(1974, 3, 1),
+        "month",
+    )
+
+
 def test_it_loads_a_dataset(tmp_path):
     summary = load_directory(write_dataset(tmp_path))
     assert summary.counts["networks"]["created"] == 2
