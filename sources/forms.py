@@ -1,8 +1,8 @@
 """How input is read, once for every reader: the `as_of` date and published addresses.
 
-Pages (forms and the FilterSets), the API (api/fields.py wraps these fields) and the
-admin all read through the fields here, so a value is accepted or refused, with the
-same message, wherever it is given.
+Pages (forms and the FilterSets), the API (api.filters.AsOfParameter wraps AsOfField)
+and the admin all read through the fields here, so a value is accepted or refused, with
+the same message, wherever it is given.
 """
 
 import datetime
