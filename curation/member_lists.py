@@ -11,6 +11,11 @@ Reading:
   names. Columns are recognised by name ("Country", "Member since", …) or mapped by the
   curator; `ListField` lists what a column can mean.
 - Row numbers are the spreadsheet's own, so that "row 14" is row 14 in the file.
+- Limits, whatever the file holds: 2 MB uploaded, MAX_ROWS rows (reading stops at the
+  first row past them), the first MAX_COLUMNS columns; a workbook must expand to at most
+  MAX_EXPANDED_BYTES of XML, and its XML may declare no entities (defusedxml).
+- A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is refused with
+  the file, row and column named, unless it is plainly a number, date or phone number.
 
 Matching a row to a member, strongest evidence first:
 1. a Lattice slug (`member`), including the slug of an institution since merged;
@@ -37,7 +42,9 @@ import io
 import json
 import re
 import unicodedata
+import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +71,23 @@ from sources.partial_dates import DatePrecision, format_partial_date, parse_part
 
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
+# A member list has a dozen columns; columns past this one are not read (see read_table).
+MAX_COLUMNS = 100
+# An XLSX is a zip of XML parts, read expanded: a few hundred kB can hold 150 MB of XML.
+# A list of MAX_ROWS rows and a dozen columns expands to about 4 MB; parsing 10 MB of
+# hostile XML takes openpyxl up to ~10 s and ~80 MB, so that is the limit. The ratio is
+# Apache POI's default zip-bomb threshold, applied to parts big enough to matter.
+MAX_EXPANDED_BYTES = 10 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 1024 * 1024
+# A spreadsheet's last row: openpyxl yields every missing row before a row numbered past it.
+LAST_SHEET_ROW = 1_048_576
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"); a leading
+# tab or carriage return is stripped from every cell before this is checked.
+FORMULA_STARTS = ("=", "+", "-", "@")
+# A value made only of these is a number, a date, a phone number or a dash: without letters
+# or "=" a formula can call no function and refer to no cell.
+PLAIN_VALUE = re.compile(r"[\d\s.,/()+-]+")
 STATUS_ROLES = [Role.MEMBER, Role.ASSOCIATE, Role.AFFILIATE, Role.OBSERVER]
 
 
@@ -173,6 +197,7 @@ class Table:
 
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
+    name: str = ""  # the file's name, for messages
 
     def value(self, row: list[Any], header: str | None) -> Any:
         if not header:
@@ -182,16 +207,38 @@ class Table:
 
 
 def read_table(name: str, content: bytes) -> Table:
-    """Read a CSV or XLSX member list; raise ListError when it is neither."""
+    """Read a CSV or XLSX member list; raise ListError when it is neither.
+
+    Bounded whatever the file holds: at most MAX_ROWS rows under the header (reading stops
+    at the first row past them), the first MAX_COLUMNS columns, and a workbook only when
+    its parts expand to at most MAX_EXPANDED_BYTES.
+    """
     if len(content) > MAX_BYTES:
         raise ListError(_("The file is larger than 2 MB."))
     if name.lower().endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
-        raw = _read_xlsx(content)
+        reader = _read_xlsx(content)
     elif name.lower().endswith((".csv", ".txt", ".tsv")) or not name:
-        raw = _read_csv(content)
+        reader = _read_csv(content)
     else:
         raise ListError(_("Upload a CSV or XLSX file."))
-    raw = [(n, r) for n, r in raw if any(_cell_text(v) for v in r)]
+    raw: list[tuple[int, list[Any]]] = []
+    try:
+        for number, cells in reader:
+            if number > LAST_SHEET_ROW:
+                raise ListError(
+                    _("Row %(row)s is past a spreadsheet's last row (%(last)s).")
+                    % {"row": number, "last": LAST_SHEET_ROW}
+                )
+            if cells.count(None) == len(cells):
+                continue  # quickly: openpyxl yields a row of None for each missing row
+            cells = list(cells[:MAX_COLUMNS])
+            if not any(_cell_text(v) for v in cells):
+                continue
+            if len(raw) > MAX_ROWS:  # the header and MAX_ROWS rows are read already
+                raise ListError(_("The list has more than %(max)s rows.") % {"max": MAX_ROWS})
+            raw.append((number, cells))
+    finally:
+        reader.close()  # a workbook left half-read is closed now, not when collected
     if not raw:
         raise ListError(_("The file is empty."))
     _header_number, header = raw[0]
@@ -208,30 +255,69 @@ def read_table(name: str, content: bytes) -> Table:
             h, n = f"{base} ({n})", n + 1
         headers[i] = h
         seen.add(h)
-    rows = raw[1:]
-    if len(rows) > MAX_ROWS:
-        raise ListError(_("The list has more than %(max)s rows.") % {"max": MAX_ROWS})
-    return Table(headers, rows)
+    return Table(headers, raw[1:], name)
 
 
-def _read_xlsx(content: bytes) -> list[tuple[int, list[Any]]]:
+def _check_expansion(content: bytes) -> None:
+    """Refuse a workbook whose XML would expand far beyond what a member list needs.
+
+    The sizes are the zip's own record of each part; a part that holds more than its
+    record says fails its checksum when read, so the record cannot understate it.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ListError(_("The file is not a readable XLSX workbook.")) from exc
+    expanded = 0
+    for part in parts:
+        expanded += part.file_size
+        if expanded > MAX_EXPANDED_BYTES:
+            raise ListError(
+                _(
+                    "The workbook expands to more than %(max)s MB of XML, far more than a "
+                    "member list needs: save only the list's sheet, or save it as CSV."
+                )
+                % {"max": MAX_EXPANDED_BYTES // (1024 * 1024)}
+            )
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
+            raise ListError(
+                _(
+                    "The workbook's part %(part)s is compressed more than %(ratio)s times, as "
+                    "no spreadsheet's is: save the list again, or as CSV."
+                )
+                % {"part": part.filename, "ratio": MAX_COMPRESSION_RATIO}
+            )
+
+
+def _read_xlsx(content: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The first sheet's rows, read as they are needed (openpyxl's read-only mode).
+
+    openpyxl parses with defusedxml (a dependency): XML entity declarations are refused.
+    """
     from openpyxl import load_workbook
 
+    _check_expansion(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ListError(_("The file is not a readable XLSX workbook.")) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [
-            (number, list(values))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        # The size a sheet states may be wrong (openpyxl's docs): read the rows it has,
+        # and pad none wider than the columns read (a cell in column XFD would make
+        # every row 16,384 values wide).
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        yield from enumerate(rows, start=1)
+    except Exception as exc:  # a sheet's XML is parsed only as its rows are read
+        raise ListError(_("The file is not a readable XLSX workbook.")) from exc
     finally:
         workbook.close()
 
 
-def _read_csv(content: bytes) -> list[tuple[int, list[Any]]]:
+def _read_csv(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -245,10 +331,7 @@ def _read_csv(content: bytes) -> list[tuple[int, list[Any]]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [
-            (number, row)
-            for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)
-        ]
+        yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
     except csv.Error as exc:
         raise ListError(_("The file is not valid CSV: %(error)s") % {"error": exc}) from exc
 
@@ -463,6 +546,7 @@ def read_rows(
     for number, raw in table.rows:
         values = {f: _cell_text(table.value(raw, h)) for f, h in columns.items() if h}
         row = ListRow(number, values)
+        _refuse_formulas(row, columns, table.name)
         jurisdiction = None
         if values.get(ListField.JURISDICTION):
             jurisdiction = directory.jurisdiction(values[ListField.JURISDICTION])
@@ -541,6 +625,31 @@ def read_rows(
         else:
             seen[key] = row.number
     return rows
+
+
+def _refuse_formulas(row: ListRow, columns: dict[str, str], file_name: str) -> None:
+    """A cell a spreadsheet would run as a formula is an error, not data to keep.
+
+    Refused rather than cleaned: the curator sees the file, row and column, and nothing is
+    changed behind their back. Numbers, dates, phone numbers and dashes ("-5", "+41 22 …",
+    "-") are plain values (PLAIN_VALUE). Only mapped columns are checked: nothing else
+    is kept.
+    """
+    for f, text in row.values.items():
+        if text.startswith(FORMULA_STARTS) and not PLAIN_VALUE.fullmatch(text):
+            row.error(
+                columns[f],
+                _(
+                    "'%(value)s' in %(file)s starts with '%(start)s', which a spreadsheet "
+                    "runs as a formula: remove the formula (or that first character) from "
+                    "the list and upload it again"
+                )
+                % {
+                    "value": text if len(text) <= 60 else text[:60] + "…",
+                    "file": file_name or _("the file"),
+                    "start": text[0],
+                },
+            )
 
 
 def _new_institution(row: ListRow, columns, directory: Directory, jurisdiction) -> None:
