@@ -102,3 +102,18 @@ def test_a_forged_header_does_not_escape_the_api_throttle(client, behind_one_pro
         for n in range(5)
     ]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+@pytest.mark.django_db
+def test_cached_api_answers_count_the_same_client(client, behind_one_proxy, settings, monkeypatch):
+    """With the response cache on, hits are throttled by the same resolver as misses:
+    a client connecting straight to gunicorn cannot forge its way to fresh buckets."""
+    settings.CACHE_RESPONSE_SECONDS = 300
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    statuses = [
+        client.get(
+            "/api/v1/networks/", REMOTE_ADDR=PUBLIC_CLIENT, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        ).status_code
+        for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
