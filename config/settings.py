@@ -344,6 +344,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Member lists of this many rows or more are applied by a task (curation/tasks.py), with a
+# progress page in the admin, rather than within the curator's request.
+MEMBER_LIST_BACKGROUND_ROWS = env.int("MEMBER_LIST_BACKGROUND_ROWS", default=500)
 
 # Link checking (links/, README "Link checking"): off unless LINK_CHECK_ENABLED, so the
 # quick start, the data loader and the tests never fetch an outside address.

@@ -11,9 +11,11 @@ import datetime
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -32,7 +34,8 @@ from curation.member_lists import (
     plan_member_list,
     read_table,
 )
-from curation.services import ImportRefused, import_member_list
+from curation.models import ImportJob, ImportStatus
+from curation.services import ImportRefused, import_member_list, queue_import_job
 from networks import admin as network_admin
 from networks.models import Memorandum, Network, Role
 from sources.forms import HttpURLField
@@ -211,24 +214,32 @@ class MemberListImportMixin:
         return TemplateResponse(request, "admin/curation/member_list_preview.html", context)
 
     def _apply_step(self, request, target, table, columns, meta, upload):
-        plan = self._plan(target, table, columns, meta)
-        if plan.new_institutions and not request.user.has_perm("institutions.add_institution"):
-            raise PermissionDenied
+        options = {
+            "columns": columns,
+            "list_date": meta["list_date"],
+            "end_missing": meta["end_missing"],
+            "default_role": meta.get("default_role") or Role.MEMBER,
+            "source_url": meta["source_url"],
+            "source_title": meta["source_title"],
+            "source_publisher": meta["source_publisher"],
+            "reason": meta["reason"],
+            "expected_fingerprint": request.POST.get("fingerprint", ""),
+        }
+        arguments = {
+            **options,
+            "target": target,
+            "table": table,
+            "list_date": datetime.date.fromisoformat(meta["list_date"]),
+            "user": request.user,
+        }
+        background = len(table.rows) >= settings.MEMBER_LIST_BACKGROUND_ROWS
         try:
-            plan, change_set = import_member_list(
-                target=target,
-                table=table,
-                columns=columns,
-                list_date=datetime.date.fromisoformat(meta["list_date"]),
-                end_missing=meta["end_missing"],
-                default_role=meta.get("default_role") or Role.MEMBER,
-                source_url=meta["source_url"],
-                source_title=meta["source_title"],
-                source_publisher=meta["source_publisher"],
-                user=request.user,
-                reason=meta["reason"],
-                expected_fingerprint=request.POST.get("fingerprint", ""),
-            )
+            # A large list is checked here (without writing) and applied by a worker.
+            plan, change_set = import_member_list(**arguments, dry_run=True)
+            if plan.new_institutions and not request.user.has_perm("institutions.add_institution"):
+                raise PermissionDenied
+            if not background:
+                plan, change_set = import_member_list(**arguments)
         except ImportRefused as exc:
             messages.error(request, str(exc))
             return self._preview(
@@ -237,6 +248,16 @@ class MemberListImportMixin:
         uploads = request.session.get(self.SESSION_KEY, {})
         uploads.pop(request.POST["token"], None)
         request.session[self.SESSION_KEY] = uploads
+        if background:
+            job = queue_import_job(
+                target=target,
+                file_name=upload["name"],
+                content=base64.b64decode(upload["content"]),
+                rows=len(table.rows),
+                options=options,
+                user=request.user,
+            )
+            return HttpResponseRedirect(job.get_absolute_url())
         if change_set is None:
             messages.info(request, gettext("The list matches the directory: nothing changed."))
         else:
@@ -271,3 +292,115 @@ class NetworkAdmin(MemberListImportMixin, ImportScreen, network_admin.NetworkAdm
 @admin.register(Memorandum)
 class MemorandumAdmin(MemberListImportMixin, ImportScreen, network_admin.MemorandumAdmin):
     pass
+
+
+def can_import(user) -> bool:
+    """May apply a member or a signatory list (see MemberListImportMixin)."""
+    return any(
+        user.has_perms([f"networks.add_{r}", f"networks.change_{r}", "sources.add_source"])
+        for r in ("membership", "signatory")
+    )
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Lists applied in the background: a progress page while they run, then the result."""
+
+    list_display = ["created_at", "target", "status", "progress", "user", "change_set"]
+    list_filter = ["status"]
+    list_select_related = ["network", "memorandum", "user", "change_set"]
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return can_import(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_import(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # The change list never needs the uploaded files.
+        return super().get_queryset(request).defer("content")
+
+    @admin.display(description=_("progress"))
+    def progress(self, job: ImportJob) -> str:
+        return f"{job.percent} %"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="curation_importjob_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, pk) -> ImportJob:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            ImportJob.objects.defer("content").select_related(
+                "network", "memorandum", "change_set"
+            ),
+            pk=pk,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """While the job runs, its progress (polled by import-progress.js); then its result."""
+        job = self._job(request, unquote(object_id))
+        target_opts = job.target._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(job),
+            "opts": self.opts,
+            "job": job,
+            "progress": progress_of(job),
+            "target_url": reverse(
+                f"admin:{target_opts.app_label}_{target_opts.model_name}_change",
+                args=[job.target.pk],
+            ),
+            "import_url": reverse(
+                f"admin:{target_opts.app_label}_{target_opts.model_name}_import_list",
+                args=[job.target.pk],
+            ),
+            "can_undo": request.user.has_perm("sources.undo_changeset"),
+        }
+        return TemplateResponse(request, "admin/curation/importjob_status.html", context)
+
+    def progress_view(self, request, pk):
+        return JsonResponse(progress_of(self._job(request, pk)))
+
+
+def progress_of(job: ImportJob) -> dict:
+    """How far a job got, as the progress page shows it and import-progress.js reads it."""
+    if job.status == ImportStatus.QUEUED:
+        text = gettext("%(rows)s rows wait for a worker.") % {"rows": job.rows_total}
+    elif job.status == ImportStatus.RUNNING and not job.records_total:
+        text = gettext("Checking %(rows)s rows against the directory…") % {"rows": job.rows_total}
+    elif job.status == ImportStatus.RUNNING:
+        text = gettext("Writing: %(done)s of %(total)s.") % {
+            "done": job.records_done,
+            "total": job.records_total,
+        }
+    elif job.status == ImportStatus.DONE:
+        text = gettext("Applied: %(rows)s rows.") % {"rows": job.rows_total}
+    else:
+        text = gettext("Not applied: nothing was written.")
+    return {
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "finished": job.finished,
+        "percent": job.percent,
+        # Unknown until the rows are checked: the bar has no value then (indeterminate).
+        "known": job.finished or bool(job.records_total),
+        "text": text,
+    }
