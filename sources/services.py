@@ -4,6 +4,10 @@ Works for any change set (an edit, a deletion, an imported list, a merge, even a
 undo): records it created are deleted, records it changed get their previous version
 back (with their sources), records it deleted are re-created as they were, with their
 original ids. The undo is itself a change set, so it can be undone in turn.
+
+One exception: a source that a change set rests on (an imported list) stays, even when
+the undone change set added it. Change sets outlive what they changed (the public changes
+page lists the undone import, and its undo), and `ChangeSet.source` protects it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from .history import (
     tracked_models,
     version_instance,
 )
-from .models import ChangeKind, ChangeSet
+from .models import ChangeKind, ChangeSet, Source
 
 
 class UndoRefused(Exception):
@@ -41,7 +45,7 @@ class UndoStep:
 
     model: type[models.Model]
     pk: Any
-    action: str  # "delete" | "restore" | "recreate"
+    action: str  # "delete" | "restore" | "recreate" | "keep"
     label: str
     version: Any = None  # the historical row to go back to (restore, recreate)
 
@@ -55,6 +59,7 @@ class UndoStep:
             "delete": _("delete (it was added)"),
             "restore": _("restore the earlier version"),
             "recreate": _("restore (it was deleted)"),
+            "keep": _("keep (a change set rests on it)"),
         }[self.action]
 
 
@@ -79,6 +84,10 @@ class UndoPlan:
     def recreates(self) -> int:
         return self.count("recreate")
 
+    @property
+    def keeps(self) -> int:
+        return self.count("keep")
+
 
 def plan_undo(change_set: ChangeSet) -> UndoPlan:
     """What undoing `change_set` would do, and what stands in its way."""
@@ -88,6 +97,10 @@ def plan_undo(change_set: ChangeSet) -> UndoPlan:
         plan.problems.append(
             _("This change set was already undone (change set #%(id)s).") % {"id": later.pk}
         )
+    # Sources change sets rest on (ChangeSet.source protects them): kept, not deleted.
+    evidence = {
+        Source: set(ChangeSet.objects.exclude(source=None).values_list("source_id", flat=True))
+    }
     for model in tracked_models():
         hmodel = history_model(model)
         rows = list(
@@ -113,7 +126,9 @@ def plan_undo(change_set: ChangeSet) -> UndoPlan:
                     % {"record": label, "date": max(o.history_date for o in newer).date()}
                 )
                 continue
-            if row.history_type == "+":
+            if row.history_type == "+" and row.id in evidence.get(model, set()):
+                plan.steps.append(UndoStep(model, row.id, "keep", label))
+            elif row.history_type == "+":
                 plan.steps.append(UndoStep(model, row.id, "delete", label))
             elif row.history_type == "-":
                 plan.steps.append(UndoStep(model, row.id, "recreate", label, row))
@@ -150,10 +165,11 @@ def undo_change_set(*, change_set: ChangeSet, user: Any = None, reason: str = ""
                     _recreate(step, rec)
                 for step in (s for s in plan.steps if s.action == "restore"):
                     _restore(step)
-                for step in reversed([s for s in plan.steps if s.action == "delete"]):
-                    obj = step.model._default_manager.filter(pk=step.pk).first()
-                    if obj is not None:  # else it went with a parent (CASCADE)
-                        obj.delete()
+                for model, pks in _children_first([s for s in plan.steps if s.action == "delete"]):
+                    for pk in pks:
+                        obj = model._default_manager.filter(pk=pk).first()
+                        if obj is not None:  # else it went with a parent (CASCADE)
+                            obj.delete()
             if rec.change_set is None:  # nothing to write: still say it was undone
                 rec.get_change_set()
             return rec.change_set
@@ -166,6 +182,48 @@ def undo_change_set(*, change_set: ChangeSet, user: Any = None, reason: str = ""
         raise UndoRefused(
             [_("The database refused the result: %(error)s.") % {"error": exc}]
         ) from exc
+
+
+def _children_first(steps: list[UndoStep]) -> list[tuple[type[models.Model], list]]:
+    """The records to delete, in an order their protected references allow: models that
+    refer to others first (tracked_models, reversed), and within a model a record before
+    the records it is part of (a subdivision before its country, an office before its
+    parent institution)."""
+    result = []
+    for model in reversed(tracked_models()):
+        pks = {s.pk for s in steps if s.model is model}
+        if not pks:
+            continue
+        own = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is model
+        ]
+        parents = {
+            values["pk"]: [values[a] for a in own if values[a] in pks]
+            for values in model._default_manager.filter(pk__in=pks).values("pk", *own)
+        }
+        depth = _depths(parents)
+        result.append((model, sorted(pks, key=lambda pk: depth.get(pk, 0), reverse=True)))
+    return result
+
+
+def _depths(parents: dict[Any, list]) -> dict[Any, int]:
+    """How many records up each record's chain of parents reaches (0: no parent)."""
+    depth: dict[Any, int] = {}
+    for start in parents:
+        chain, pk = [], start
+        while pk not in depth and pk not in chain:
+            above = parents.get(pk, [])
+            if not above:
+                depth[pk] = 0
+                break
+            chain.append(pk)
+            pk = above[0]  # one parent field per model here (`parent`)
+        base = depth.get(pk, 0)
+        for offset, item in enumerate(reversed(chain)):
+            depth.setdefault(item, base + 1 + offset)
+    return depth
 
 
 def _history_label(row) -> str:
