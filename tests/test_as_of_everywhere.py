@@ -68,6 +68,7 @@ def network():
     make_membership(
         network=network,
         member_institution=make_institution(slug="international", level=Level.INTERNATIONAL),
+        start_date=D(1995, 1, 1),
     )
     return network
 
