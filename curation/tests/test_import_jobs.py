@@ -13,6 +13,7 @@ from django.urls import reverse
 from curation.models import ImportJob, ImportStatus
 from curation.services import _Progress, queue_import_job
 from networks.models import Membership
+from responsecache.cache import invalidate_after_request
 from sources.models import ChangeKind, ChangeSet
 from tests.factories import make_institution, make_membership, make_network
 
@@ -78,9 +79,19 @@ def test_the_synthetic_2000_row_list_is_applied_by_the_task_and_the_page_shows_i
 ):
     assert settings.CELERY_TASK_ALWAYS_EAGER  # the quick start's set-up: no broker
     synthetic = build_synthetic_directory()
-    preview = upload(client, synthetic.network, synthetic_csv(synthetic))
+    invalidate_after_request(sender=None)  # the set-up's writes are over
+    with measured() as m, django_capture_on_commit_callbacks(execute=True):
+        preview = upload(client, synthetic.network, synthetic_csv(synthetic))
     assert preview.context["plan"].can_apply
-    assert not ChangeSet.objects.filter(kind=ChangeKind.IMPORT).exists()  # preview: no write
+    # The preview writes nothing but the upload, kept in the curator's session, and
+    # leaves the cache alone.
+    written = {
+        re.search(r'(?:INTO|UPDATE|FROM) "?(\w+)', q["sql"]).group(1)
+        for q in m.captured
+        if q["sql"].split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+    }
+    assert written <= {"django_session"}, written
+    assert m.bumps == 0
 
     with measured() as m, django_capture_on_commit_callbacks(execute=True):
         response = apply(client, synthetic.network, preview)
