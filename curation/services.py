@@ -347,6 +347,11 @@ def _apply_memorandum(plan: MemberListPlan, writer: _BulkWriter) -> None:
 # --- Lists applied in the background ------------------------------------------------------
 
 
+# Seconds an attempt at a job may last (the task's hard time limit). 5,000 rows take
+# well under a minute.
+JOB_TIME_LIMIT = 30 * 60
+
+
 def queue_import_job(
     *,
     target: Network | Memorandum,
@@ -380,10 +385,21 @@ def queue_import_job(
 def run_import_job(job_id: int) -> str:
     """Apply a queued list (the task's body); its outcome is written to the job.
 
-    A job is run once: a second delivery of the task finds it no longer queued.
+    A job is run once: a second delivery of the task finds it no longer queued. Unless
+    it was left running longer than an attempt may last (JOB_TIME_LIMIT, the task's hard
+    limit): the worker died, its transaction rolled back, and the job is run again.
     """
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now()
+    now = timezone.now()
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(
+            models.Q(status=ImportStatus.QUEUED)
+            | models.Q(
+                status=ImportStatus.RUNNING,
+                started_at__lt=now - datetime.timedelta(seconds=JOB_TIME_LIMIT),
+            )
+        )
+        .update(status=ImportStatus.RUNNING, started_at=now, records_done=0, records_total=0)
     )
     if not claimed:
         return "not queued"

@@ -5,7 +5,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, time_limit=services.JOB_TIME_LIMIT)
 def apply_member_list(job_id: int) -> str:
     """Apply the list an ImportJob holds (by id) and record how it ended. Runs once."""
     return services.run_import_job(job_id)

@@ -2,6 +2,7 @@
 the admin queues a Celery task (eager in the tests and the quick start), the job's page
 follows it, and shows what it did or why it did not."""
 
+import datetime
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from curation.models import ImportJob, ImportStatus
 from curation.services import _Progress, queue_import_job
@@ -227,3 +229,22 @@ def test_the_list_of_jobs_shows_each_with_its_progress(client, curator, small_li
     assert response.context["cl"].result_count == 1
     assert "0 %" in response.content.decode()
     assert "List imports" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_job_left_running_by_a_worker_that_died_is_run_again(small_list):
+    from curation.services import JOB_TIME_LIMIT, run_import_job
+
+    network, content = small_list
+    options = {"list_date": "2025-06-30", "source_url": "https://test-net.example.org/members"}
+    job = queue_import_job(
+        target=network, file_name="members.csv", content=content, rows=2, options=options
+    )
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=now)
+    assert run_import_job(job.pk) == "not queued"  # another attempt may still be at it
+    long_ago = now - datetime.timedelta(seconds=JOB_TIME_LIMIT + 1)
+    ImportJob.objects.filter(pk=job.pk).update(started_at=long_ago)
+    assert run_import_job(job.pk) == ImportStatus.DONE  # its attempt died: run again
+    job.refresh_from_db()
+    assert job.started_at > long_ago
+    assert job.change_set.kind == ChangeKind.IMPORT
