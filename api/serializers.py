@@ -212,7 +212,7 @@ class SourceRefSerializer(SharedRefMixin, LatticeModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "document_url", "title", "publisher", "accessed_on"]
+        fields = ["id", "document_url", "title", "publisher", "as_of", "accessed_on"]
         list_serializer_class = PrefetchedListSerializer
 
 

@@ -42,7 +42,7 @@ from .filters import clean_parameter
 # tests in api/tests catch.
 NETWORK_REF_COLUMNS = ["slug", "name", "acronym", "website"]
 INSTITUTION_REF_COLUMNS = [*NETWORK_REF_COLUMNS, "branch", "jurisdiction__code"]
-SOURCE_REF_COLUMNS = ["url", "title", "publisher", "accessed_on"]
+SOURCE_REF_COLUMNS = ["url", "title", "publisher", "as_of", "accessed_on"]
 
 
 def source_refs() -> Prefetch:

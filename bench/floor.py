@@ -59,7 +59,7 @@ def sources_of(table: str, fk: str, ids: list[int], base: str) -> dict[int, list
         return {}
     found: dict[int, list] = {}
     for r in rows(
-        f"SELECT t.{fk} AS owner, s.id, s.url, s.title, s.publisher, s.accessed_on "
+        f"SELECT t.{fk} AS owner, s.id, s.url, s.title, s.publisher, s.as_of, s.accessed_on "
         f"FROM {table} t JOIN sources_source s ON s.id = t.source_id "
         f"WHERE t.{fk} = ANY(%s) ORDER BY s.url",
         (ids,),
@@ -70,6 +70,7 @@ def sources_of(table: str, fk: str, ids: list[int], base: str) -> dict[int, list
                 "document_url": r["url"],
                 "title": r["title"],
                 "publisher": r["publisher"],
+                "as_of": iso(r["as_of"]),
                 "accessed_on": iso(r["accessed_on"]),
             }
         )

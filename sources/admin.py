@@ -267,10 +267,10 @@ delete_selected_with_reason.allowed_permissions = ("delete",)
 
 @admin.register(Source)
 class SourceAdmin(CuratedAdmin):
-    list_display = ["__str__", "publisher", "accessed_on", "url"]
-    list_filter = ["accessed_on", "publisher"]
+    list_display = ["__str__", "publisher", "as_of", "accessed_on", "url"]
+    list_filter = ["as_of", "publisher"]
     search_fields = ["url", "title", "publisher"]
-    date_hierarchy = "accessed_on"
+    date_hierarchy = "as_of"
 
     def get_deleted_objects(self, objs, request):
         """A source still cited by a record cannot be deleted: that would orphan facts."""

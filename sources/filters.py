@@ -83,11 +83,29 @@ class SourceFilterSet(django_filters.FilterSet):
     accessed_before = django_filters.DateFilter(
         field_name="accessed_on", lookup_expr="lte", label=_("Read on or before")
     )
+    as_of_after = django_filters.DateFilter(
+        field_name="as_of", lookup_expr="gte", label=_("Describing a date on or after")
+    )
+    as_of_before = django_filters.DateFilter(
+        field_name="as_of", lookup_expr="lte", label=_("Describing a date on or before")
+    )
     ordering = StableOrderingFilter(
-        fields=[("url", "url"), ("accessed_on", "accessed"), ("updated_at", "updated_at")],
+        fields=[
+            ("url", "url"),
+            ("as_of", "as_of"),
+            ("accessed_on", "accessed"),
+            ("updated_at", "updated_at"),
+        ],
         label=_("Order by"),
     )
 
     class Meta:
         model = Source
-        fields = ["search", "publisher", "accessed_after", "accessed_before"]
+        fields = [
+            "search",
+            "publisher",
+            "as_of_after",
+            "as_of_before",
+            "accessed_after",
+            "accessed_before",
+        ]

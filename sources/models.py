@@ -189,9 +189,15 @@ class Source(models.Model):
         blank=True,
         help_text=_("Who published the document, e.g. 'Bank for International Settlements'."),
     )
-    accessed_on = models.DateField(
-        help_text=_("When the document was read: the facts citing it are true as of this date.")
+    as_of = models.DateField(
+        blank=True,
+        help_text=_(
+            "The date whose state of affairs the document describes: its own date, or for an "
+            "undated page the latest date it reports. The facts citing it are true as of this "
+            "date; none of them can be later. Empty on entry: the date it was read."
+        ),
     )
+    accessed_on = models.DateField(help_text=_("When the document was read."))
     published_on = models.DateField(
         null=True, blank=True, help_text=_("Publication date of the document, if it states one.")
     )
@@ -210,6 +216,13 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def save(self, *args, **kwargs) -> None:
+        # A source entered without the date it describes is dated by its reading, as
+        # every source was before `as_of` existed.
+        if self.as_of is None:
+            self.as_of = self.accessed_on
+        super().save(*args, **kwargs)
 
 
 class TimestampedModel(models.Model):
