@@ -1,5 +1,11 @@
-"""Schemathesis fuzzes every endpoint of the live API against its own OpenAPI schema."""
+"""Schemathesis fuzzes every endpoint of the live API against its own OpenAPI schema.
 
+LATTICE_FUZZ_EXAMPLES is the budget: at most that many generated cases per operation in
+the fuzzing phase (the coverage and stateful phases run whatever it is). A developer's
+run uses a small one; CI (.ci/run) sets a larger one.
+"""
+
+import os
 import re
 import subprocess
 import sys
@@ -10,6 +16,9 @@ from django.core.management import call_command
 from rest_framework.throttling import SimpleRateThrottle
 
 ST = Path(sys.executable).with_name("st")
+FUZZ_EXAMPLES = int(os.environ.get("LATTICE_FUZZ_EXAMPLES") or 5)
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -30,7 +39,7 @@ def test_the_live_api_conforms_to_its_schema(live_server, monkeypatch, capsys):
             "--exclude-checks",
             "positive_data_acceptance",
             "--max-examples",
-            "25",
+            str(FUZZ_EXAMPLES),
             "--workers",
             "1",
             "--seed",

@@ -16,6 +16,9 @@ from sources.models import Source
 
 DATA = Path(settings.BASE_DIR) / "data"
 
+# Loading data/ (twice) takes several seconds before the first test.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
