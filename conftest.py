@@ -3,13 +3,67 @@
 Tests that need PostgreSQL, Redis or Chromium skip with a visible reason where those
 are absent, so that a newcomer's `make test` passes. CI sets LATTICE_NO_SKIP=1, which
 turns every skip into a failure: in CI nothing may skip.
+
+`make test` runs the suite on every core with pytest-xdist (`-n auto --dist load`).
+Each worker has its own test database (pytest-django adds _gw0, _gw1, ... to its name)
+and its own local-memory cache; with CACHE_URL naming Redis, its own Redis database
+(see pytest_configure). `--dist load` hands out runs of consecutive tests from the
+front of pytest's order, so every worker meets the tests in that order. It matters:
+pytest-django sorts them as Django does, tests in a transaction first, then
+transactional tests (each empties the database after it, rows written by data
+migrations such as the Curators group included), then tests without a database; and
+tests that share data loaded once (curation/tests/test_dataset.py, tests/browser/) come
+one after the other, so a worker loads it at most once. `worksteal` would let a worker
+take earlier tests after later ones; `loadgroup` does not group under pytest 9.2
+(pytest-dev/pytest-xdist#1386) and its reordering would start the browser tests first.
 """
 
 import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 NO_SKIP = os.environ.get("LATTICE_NO_SKIP", "") not in ("", "0", "false", "no")
+BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
+
+
+def pytest_configure(config):
+    from django.test.utils import override_settings
+
+    # The default hasher costs about half a second of CPU per password by design, and
+    # the admin tests sign in dozens of users; no test is about the hash itself. (As
+    # Django's "Speeding up the tests" advises.)
+    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ... in xdist's workers
+    if worker:
+        use_a_redis_database_per_worker(int(worker.removeprefix("gw")))
+
+
+def use_a_redis_database_per_worker(number: int) -> None:
+    """Worker gwN uses Redis database n+N when CACHE_URL names database n: every test
+    clears the cache (FLUSHDB), which must not empty another worker's cache mid-test."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    cache = settings.CACHES["default"]
+    location = cache.get("LOCATION")
+    if not isinstance(location, str) or urlsplit(location).scheme not in ("redis", "rediss"):
+        return
+    url = urlsplit(location)
+    database = int(url.path.strip("/") or 0) + number
+    if database > 15:
+        raise pytest.UsageError(
+            f"CACHE_URL={location}: xdist worker gw{number} would need Redis "
+            f"database {database}; name a lower database or run fewer workers (-n)"
+        )
+    ours = urlunsplit(url._replace(path=f"/{database}"))
+    override_settings(CACHES={**settings.CACHES, "default": {**cache, "LOCATION": ours}}).enable()
+
+
+def pytest_itemcollected(item):
+    if BROWSER_TESTS in item.path.parents:
+        item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(hookwrapper=True)

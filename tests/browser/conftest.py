@@ -7,6 +7,13 @@ one (tests/browser/synthetic.py, always available) and the curated dataset in da
 which skips with the loader's reason while it does not load. Either way every published
 URL then gets a Link row, in turn checked, failing, broken and never checked, so that
 every page shows the link checker's marks in all their colours.
+
+The tests only read: each dataset is loaded once for all the tests on it (a
+package-scoped fixture, committed so that the live server's thread sees it) and emptied
+with `flush` after the last of them, instead of once per test. pytest runs the tests of
+one dataset one after the other, and under `make test` each xdist worker receives them
+in that order, so a worker loads each dataset at most once. A browser test that writes
+would have to get its own data (transactional_db).
 """
 
 import datetime
@@ -35,12 +42,21 @@ def _needs_chromium():
         pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture(params=["synthetic", "real"])
-def dataset(request, transactional_db, tmp_path) -> str:
-    """Load a dataset into the live server's database; returns its name."""
+@pytest.fixture(scope="package", params=["synthetic", "real"])
+def dataset(request, django_db_setup, django_db_blocker, tmp_path_factory) -> str:
+    """Load a dataset into the live server's database; returns its name. Emptied after
+    the last test on it, as a transactional test's database is."""
+    with django_db_blocker.unblock():
+        try:
+            yield load_dataset(request.param, tmp_path_factory)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+def load_dataset(name: str, tmp_path_factory) -> str:
     out, problems = io.StringIO(), io.StringIO()
-    if request.param == "synthetic":
-        path = write_synthetic_dataset(tmp_path / "data")
+    if name == "synthetic":
+        path = write_synthetic_dataset(tmp_path_factory.mktemp("synthetic") / "data")
         call_command("load_directory", str(path), stdout=out, stderr=problems)
         give_links_every_state()
         return "synthetic"
@@ -53,6 +69,20 @@ def dataset(request, transactional_db, tmp_path) -> str:
         pytest.skip(f"the curated dataset in data/ does not load yet: {exc} First: {first}")
     give_links_every_state()
     return "real"
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request, django_db_setup, django_db_blocker):
+    """Overrides pytest-django's fixture of this name for the browser tests: theirs
+    makes every live-server test transactional, which empties the database after each
+    test, and the datasets above are loaded once for many. The live server's thread
+    may use the database for the length of each test; the test database exists before
+    the server starts (an in-memory SQLite database is shared with its thread)."""
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    with django_db_blocker.unblock():
+        yield
+    live_server._live_server_modified_settings.disable()
 
 
 def give_links_every_state() -> None:
@@ -74,11 +104,11 @@ def give_links_every_state() -> None:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="package")
 def playwright_browser(dataset):
-    """Chromium, started after the data is loaded and stopped before the database is
-    emptied: Playwright's sync API runs an event loop in this thread, and Django refuses
-    database work in a thread with a running loop."""
+    """Chromium, once per dataset: started after the data is loaded and stopped before
+    the database is emptied: Playwright's sync API runs an event loop in this thread,
+    and Django refuses database work in a thread with a running loop."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
