@@ -1,6 +1,7 @@
 # Lattice developer commands. A fresh machine needs only Python 3.11 and make:
 #   make run    create .venv from uv.lock, migrate, load the demo data, serve on :8000
-#   make test   run the test suite (extra pytest arguments: make test ARGS="-k membership")
+#   make test   run the whole test suite in parallel (extra pytest arguments: ARGS="-k membership")
+#   make test-fast  the same without the browser and fuzz tests
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,14 +15,20 @@ DEPLOY_CHECK_ENV := DJANGO_ENV=production \
 	SECRET_KEY=deploy-check-only-throwaway-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	ALLOWED_HOSTS=lattice.example.org
 ARGS ?=
+# pytest-xdist: one worker per core, each taking the next tests in pytest-django's order
+# (--dist load; see conftest.py for why not loadgroup or worksteal). TEST_WORKERS=0 runs
+# everything in this one process.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist load
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run test lint format migrations-check deploy-check compose-check ci clean
+.PHONY: help install run test test-fast lint format migrations-check deploy-check compose-check ci clean
 
 help:
 	@echo "make run               install, migrate, load demo data, serve on http://127.0.0.1:8000/"
-	@echo "make test [ARGS=...]   run the tests with pytest"
+	@echo "make test [ARGS=...]   the whole test suite, in parallel (pytest-xdist); MARKS=\"not slow\" narrows it"
+	@echo "make test-fast         the same without the browser and fuzz tests (-m 'not browser and not fuzz')"
 	@echo "make install           create .venv from uv.lock (re-syncs when uv.lock changes)"
 	@echo "make lint              ruff check, ruff format --check and the layer contracts (lint-imports)"
 	@echo "make format            fix what ruff can fix, then format"
@@ -58,8 +65,12 @@ run: install
 	$(PY) manage.py load_directory
 	DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# MARKS narrows either selection by marker: make test-fast MARKS="not slow".
 test: install
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(if $(MARKS),-m "$(MARKS)") $(ARGS)
+
+test-fast: install
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not fuzz$(if $(MARKS), and ($(MARKS)))" $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .
