@@ -186,8 +186,9 @@ CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/", "/healthz", "/readyz")
 CACHE_RESPONSE_PARAMETERS = frozenset(
     # One word per parameter: easier to read and diff than a column of strings.
     """
-    accessed_after accessed_before active as_of branch current dimension ended_after
-    ended_before format founded_after founded_before function group host in_force
+    accessed_after accessed_before active as_of as_of_after as_of_before branch current
+    dimension ended_after ended_before format founded_after founded_before function group
+    host in_force
     institution jurisdiction jurisdictions kind level member member_network network
     ordering origin p page page_size parent participant publisher q reach region role
     search sector signatory signed_after signed_before started_after started_before
