@@ -7,3 +7,8 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        # Registers the schema extension for the FilterSets' bounds (drf-spectacular
+        # finds extensions by their subclassing, once the module is imported).
+        from . import schema  # noqa: F401

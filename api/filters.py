@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from sources.forms import AsOfField
 
@@ -42,7 +42,29 @@ class StrictFilterBackend(DjangoFilterBackend):
                 errors[name] = [message]
         if errors:
             raise ValidationError(errors)
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid():
+            raise refusal(filterset)
+        return filterset.qs
+
+
+def refusal(filterset: django_filters.FilterSet) -> NotFound | ValidationError:
+    """Why a FilterSet refuses its parameters, as the API answers it.
+
+    404 when every refused parameter names a record that does not exist (`network=nope`,
+    `jurisdiction=XX`): the request is well formed, the record is missing, as for a
+    detail URL. 400 naming the parameters for anything malformed.
+    """
+    errors = filterset.form.errors.as_data()
+    fields = {
+        name: [message for e in errs for message in e.messages] for name, errs in errors.items()
+    }
+    missing = all(
+        isinstance(filterset.filters[name], django_filters.ModelChoiceFilter)
+        and all(e.code == "invalid_choice" for e in errs)
+        for name, errs in errors.items()
+    )
+    return NotFound(fields) if missing else ValidationError(fields)
 
 
 def strict_error(field: django_filters.Filter, values: list[str]) -> str | None:

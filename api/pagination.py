@@ -1,14 +1,15 @@
-from django.core.paginator import InvalidPage
+from django.core.paginator import EmptyPage, InvalidPage
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
 class BoundedPageNumberPagination(PageNumberPagination):
     """Page-number pagination that refuses, rather than silently adjusts, bad parameters.
 
-    A client asking for 5,000 rows or for page 99 of 3 gets a 400 naming the parameter,
-    so that a script notices instead of quietly receiving something else.
+    A client asking for 5,000 rows or for page 0 gets a 400 naming the parameter, so that
+    a script notices instead of quietly receiving something else. Page 99 of 3 is well
+    formed but not there: 404, naming the last page (the schema documents it).
     """
 
     page_size = 50
@@ -37,17 +38,20 @@ class BoundedPageNumberPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         page_size = self.get_page_size(request)
         paginator = self.django_paginator_class(queryset, page_size)
-        number = request.query_params.get(self.page_query_param) or 1
+        number = request.query_params.get(self.page_query_param, 1)
+        if number == "":
+            raise ValidationError(
+                {self.page_query_param: [_("May not be empty; leave the parameter out instead.")]}
+            )
         try:
             self.page = paginator.page(number)
-        except InvalidPage:
-            raise ValidationError(
-                {
-                    self.page_query_param: [
-                        _("Page %(page)s does not exist: pages run from 1 to %(last)d.")
-                        % {"page": number, "last": paginator.num_pages}
-                    ]
-                }
-            ) from None
+        except InvalidPage as error:
+            message = _("Page %(page)s does not exist: pages run from 1 to %(last)d.") % {
+                "page": number,
+                "last": paginator.num_pages,
+            }
+            past_the_end = isinstance(error, EmptyPage) and int(number) > 1
+            refusal = NotFound if past_the_end else ValidationError
+            raise refusal({self.page_query_param: [message]}) from None
         self.request = request
         return list(self.page)

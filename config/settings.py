@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "ops.request_log.RequestIdMiddleware",
     "ops.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL character in the path, query or cookies is a 400 before anything reads it:
+    # PostgreSQL refuses text containing one (ops/nul.py).
+    "ops.nul.RefuseNulMiddleware",
     # Whole responses for anonymous GET/HEAD, invalidated on every curated change; a hit
     # skips everything below (responsecache/cache.py).
     "responsecache.cache.AnonymousCacheMiddleware",
@@ -147,6 +150,12 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Longest one SQL statement of a web request may run, in milliseconds (0: no limit);
+# beyond it PostgreSQL cancels it and the request answers 503. Web processes only
+# (ops/statement_timeout.py): migrations, commands and Celery tasks are not limited.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int(
+    "DATABASE_STATEMENT_TIMEOUT_MS", default=5000 if PRODUCTION else 0
+)
 # Read replicas (PostgreSQL streaming replicas), e.g.
 # postgres://user:password@replica1:5432/lattice,postgres://...: reads go to them,
 # writes and transactions to the primary (ops/routers.py).

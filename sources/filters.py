@@ -1,10 +1,79 @@
 """FilterSet for sources, shared by the HTML lists and the API."""
 
 import django_filters
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import BaseCSVField
 
 from .models import Source
+
+# Every value of a list-valued filter (`member=a,b`, `signatory=`, `ordering=`) and every
+# word of a search adds a condition to one query: unbounded, one request naming 500
+# institutions held a worker past its timeout (#15). The API's schema states the same
+# bounds (api.filters.BoundedFilterExtension).
+MAX_LIST_VALUES = 20
+MAX_SEARCH_WORDS = 10
+MAX_SEARCH_LENGTH = 200
+
+
+class BoundedCSVField(BaseCSVField):
+    """Comma-separated values: at most MAX_LIST_VALUES, none empty, repeats dropped."""
+
+    max_values = MAX_LIST_VALUES
+
+    def clean(self, value):
+        # Counted as sent, before the repeats are dropped: the bound is on the request.
+        if value and len(value) > self.max_values:
+            raise forms.ValidationError(
+                _("At most %(max)d values, separated by commas; %(count)d were given."),
+                code="max_values",
+                params={"max": self.max_values, "count": len(value)},
+            )
+        if value and any(not item.strip() for item in value):
+            raise forms.ValidationError(
+                _("Values may not be empty: remove the extra comma."), code="empty_value"
+            )
+        cleaned = super().clean(value)
+        return list(dict.fromkeys(cleaned)) if cleaned else cleaned
+
+
+class SearchField(forms.CharField):
+    """Search words: at most MAX_SEARCH_WORDS of them, MAX_SEARCH_LENGTH characters."""
+
+    max_words = MAX_SEARCH_WORDS
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_SEARCH_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and len(value.split()) > self.max_words:
+            raise forms.ValidationError(
+                _("At most %(max)d words; %(count)d were given."),
+                code="max_words",
+                params={"max": self.max_words, "count": len(value.split())},
+            )
+        return value
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class SlugValueField(forms.SlugField):
+    """A slug exactly as given: surrounding spaces are refused, not trimmed away."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+
+class SlugFilter(django_filters.CharFilter):
+    """A record named by its slug: a malformed one is refused before any query."""
+
+    field_class = SlugValueField
 
 
 def search_filter(fields: list[str]):
@@ -21,7 +90,7 @@ def search_filter(fields: list[str]):
 
     def filter_search(queryset, name, value):
         model = queryset.model
-        for word in value.split():
+        for word in dict.fromkeys(value.split()):
             condition = models.Q()
             for field in local:
                 condition |= models.Q(**{f"{field}__icontains": word})
@@ -36,7 +105,7 @@ def search_filter(fields: list[str]):
             queryset = queryset.filter(pk__in=matches)
         return queryset
 
-    return django_filters.CharFilter(
+    return SearchFilter(
         method=filter_search,
         label=_("Search"),
         help_text=_("Words that must all appear in the name, acronym or other text."),
@@ -63,6 +132,8 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     Without it, rows that tie (two meetings on one day) come in any order, so pages
     could repeat or skip rows, and `-field` would not be the reverse of `field`.
     """
+
+    base_field_class = BoundedCSVField
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
