@@ -23,7 +23,7 @@ PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist load
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run test test-fast lint format migrations-check deploy-check compose-check ci clean
+.PHONY: help install run test test-fast lint format migrations-check deploy-check compose-check audit ci clean
 
 help:
 	@echo "make run               install, migrate, load demo data, serve on http://127.0.0.1:8000/"
@@ -35,6 +35,7 @@ help:
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make deploy-check      Django's deployment checks on production settings"
 	@echo "make compose-check     validate docker-compose.yml against the compose spec"
+	@echo "make audit             load data/ into a throwaway SQLite database and audit it against data/audit-baseline.json"
 	@echo "make ci                everything CI runs (.ci/run)"
 	@echo "make clean             remove .venv, caches and collected static files (keeps db.sqlite3)"
 
@@ -86,6 +87,15 @@ migrations-check: install
 
 deploy-check: install
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+# The data audit (curation/audit.py) on a throwaway SQLite database: fails when a count of
+# suspicious facts rises above data/audit-baseline.json.
+audit: install
+	@db="$$(mktemp -d)/audit.sqlite3"; export DATABASE_URL="sqlite:///$$db"; \
+	$(PY) manage.py migrate --noinput -v0 && \
+	$(PY) manage.py load_directory && \
+	$(PY) manage.py audit_directory --baseline data/audit-baseline.json; \
+	status=$$?; rm -rf "$$(dirname "$$db")"; exit $$status
 
 compose-check: install
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

@@ -10,18 +10,21 @@ import re
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
 
-from institutions.models import Institution, Jurisdiction
+from institutions.models import Institution, InstitutionSuccession, Jurisdiction
 from networks.models import (
+    ListedModel,
     Meeting,
     MeetingParticipant,
     Membership,
     Memorandum,
     Network,
+    NetworkSuccession,
     OutcomeDocument,
     Signatory,
 )
@@ -328,6 +331,67 @@ class InstitutionSerializer(InstitutionRefSerializer):
         return {i.scheme: i.identifier for i in related(obj, "identifiers")}
 
 
+# --- Completeness of a list (#14 item 3) -------------------------------------------------
+
+LIST_COMPLETENESS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["complete", "partial", "unknown"]},
+        "listed": {"type": "integer", "nullable": True},
+        "total": {"type": "integer", "nullable": True},
+        "total_qualifier": {"type": "string", "enum": ["exact", "about", "more_than", "up_to"]},
+        "unit": {"type": "string"},
+        "as_of": {"type": "string", "format": "date", "nullable": True},
+        "source": {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "document_url": {"type": "string", "format": "uri"},
+                "title": {"type": "string"},
+                "publisher": {"type": "string"},
+                "as_of": {"type": "string", "format": "date"},
+            },
+        },
+        "note": {"type": "string"},
+        "statement": {"type": "string"},
+    },
+    "required": ["status", "listed", "total", "as_of", "source", "statement"],
+}
+LIST_COMPLETENESS_HELP = (
+    "How complete our list is, and on what evidence: `complete` (it equals an official list "
+    "of `as_of`), `partial` (`listed` of the official `total`, which `total_qualifier` "
+    "words as exact, about, more than or up to, counting `unit`) or `unknown` (an official "
+    "total may still be given when the names could not be checked). `listed` is counted "
+    "from our records: members, associates, chairs and vice-chairs today (for an ended "
+    "network, those who stayed to its end), or signatories still party. Only a complete "
+    "list can show that someone is not in it."
+)
+
+
+def list_completeness(record: ListedModel) -> dict:
+    """A record's completeness statement as the API gives it."""
+    completeness = record.completeness()
+    source = completeness.source
+    return {
+        "status": completeness.status,
+        "listed": completeness.listed,
+        "total": completeness.total,
+        "total_qualifier": completeness.qualifier,
+        "unit": completeness.unit,
+        "as_of": completeness.as_of.isoformat() if completeness.as_of else None,
+        "source": {
+            "document_url": source.url,
+            "title": source.title,
+            "publisher": source.publisher,
+            "as_of": source.as_of.isoformat(),
+        }
+        if source
+        else None,
+        "note": completeness.note,
+        "statement": str(completeness.statement),
+    }
+
+
 class NetworkRefSerializer(SharedRefMixin, LatticeModelSerializer):
     """A network as referred to from elsewhere."""
 
@@ -363,9 +427,18 @@ class NetworkSerializer(NetworkRefSerializer):
         help_text=Network._meta.get_field("parent").help_text,
     )
     member_count = serializers.IntegerField(
-        read_only=True, help_text="Members today (or on `as_of` when given)."
+        read_only=True,
+        help_text="Members today (or on `as_of` when given), confirmed or possible.",
+    )
+    member_counts = serializers.SerializerMethodField(
+        help_text=(
+            "Members today (or on `as_of` when given), apart: `confirmed` (start recorded "
+            "and reached, or listed by a source of that date or earlier) and `possible` "
+            "(start unknown and listed only by later sources). They add up to member_count."
+        )
     )
     members_url = LinkField("api:network-members", help_text="Its members, filterable by date.")
+    list_completeness = serializers.SerializerMethodField(help_text=LIST_COMPLETENESS_HELP)
     sources = SourceRefSerializer(many=True, read_only=True)
 
     class Meta(NetworkRefSerializer.Meta):
@@ -390,10 +463,42 @@ class NetworkSerializer(NetworkRefSerializer):
             "membership_criteria",
             "publishes_meeting_records",
             "member_count",
+            "member_counts",
             "members_url",
+            "list_completeness",
             "sources",
             "updated_at",
         ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "confirmed": {"type": "integer"},
+                "possible": {"type": "integer"},
+            },
+            "required": ["confirmed", "possible"],
+        }
+    )
+    def get_member_counts(self, obj) -> dict[str, int]:
+        return {"confirmed": obj.confirmed_member_count, "possible": obj.possible_member_count}
+
+    @extend_schema_field(LIST_COMPLETENESS_SCHEMA)
+    def get_list_completeness(self, obj) -> dict:
+        return list_completeness(obj)
+
+
+# The bases of a membership's boundaries (networks.models.BoundBasis), by boundary.
+START_BASES = ["recorded", "source_date", "member_founded", "network_founded"]
+COUNTS_FROM_BASES = ["recorded", "member_founded", "network_founded"]
+END_BASES = ["recorded", "member_dissolved", "network_dissolved"]
+
+
+def nullable_enum(values: list[str]) -> dict:
+    return {"type": "string", "enum": [*values, None], "nullable": True}
+
+
+NULLABLE_DATE = {"type": "string", "format": "date", "nullable": True}
 
 
 class MembershipSerializer(LatticeModelSerializer):
@@ -419,6 +524,52 @@ class MembershipSerializer(LatticeModelSerializer):
     end_precision = serializers.CharField(
         source="end_date_precision", read_only=True, help_text="day, month or year."
     )
+    start_known = serializers.BooleanField(
+        read_only=True, help_text="Whether its start date is recorded."
+    )
+    confirmed_from = serializers.SerializerMethodField(
+        help_text=(
+            "The first day it is confirmed: its recorded start, or when the start is "
+            "unknown the date of the earliest source that lists it; never before its "
+            "member or network was founded. Null: never confirmed (no dated source)."
+        )
+    )
+    start_basis = serializers.SerializerMethodField(
+        help_text=(
+            "What confirmed_from rests on: recorded (its start), source_date (the earliest "
+            "source listing it), member_founded or network_founded (a later founding)."
+        )
+    )
+    counts_from = serializers.SerializerMethodField(
+        help_text=(
+            "The first day it may count (confirmed or possible): its recorded start, or "
+            "the founding of its member or network when later or when the start is "
+            "unknown (a year-only date counts from 1 January). Null: no bound known."
+        )
+    )
+    counts_from_basis = serializers.SerializerMethodField(
+        help_text="What counts_from rests on: recorded, member_founded or network_founded."
+    )
+    counts_until = serializers.SerializerMethodField(
+        help_text=(
+            "The last day it counts: the last day of its recorded end (a year-only end "
+            "covers the year), or the day before its member or network was dissolved "
+            "when earlier. Null: open."
+        )
+    )
+    end_basis = serializers.SerializerMethodField(
+        help_text=(
+            "What counts_until rests on: recorded (its end), member_dissolved or "
+            "network_dissolved; null while open."
+        )
+    )
+    status = serializers.SerializerMethodField(
+        help_text=(
+            "On `as_of` (today by default): confirmed (start recorded and reached, or "
+            "listed by a source of that date or earlier), possible (start unknown, listed "
+            "only by later sources), or null when it does not count on that date."
+        )
+    )
     sources = SourceRefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -437,6 +588,14 @@ class MembershipSerializer(LatticeModelSerializer):
             "end_precision",
             "end_reason",
             "last_verified_on",
+            "start_known",
+            "confirmed_from",
+            "start_basis",
+            "counts_from",
+            "counts_from_basis",
+            "counts_until",
+            "end_basis",
+            "status",
             "sources",
             "updated_at",
         ]
@@ -444,6 +603,52 @@ class MembershipSerializer(LatticeModelSerializer):
     @extend_schema_field({"type": "string", "enum": ["institution", "network"]})
     def get_member_type(self, obj) -> str:
         return "institution" if obj.member_institution_id else "network"
+
+    # Each boundary is worked out once per row (the model's rule, `HeldPeriod`), and read
+    # by two fields.
+    def bounds(self, obj) -> dict:
+        cache = self.__dict__.setdefault("_bounds", {})
+        if cache.get("pk") != obj.pk:
+            cache.clear()
+            cache.update(
+                pk=obj.pk,
+                confirmed=obj.confirmed_from(),
+                first=obj.first_day(),
+                last=obj.last_day(),
+            )
+        return cache
+
+    @extend_schema_field(NULLABLE_DATE)
+    def get_confirmed_from(self, obj) -> str | None:
+        day = self.bounds(obj)["confirmed"][0]
+        return day.isoformat() if day else None
+
+    @extend_schema_field(nullable_enum(START_BASES))
+    def get_start_basis(self, obj) -> str | None:
+        return self.bounds(obj)["confirmed"][1]
+
+    @extend_schema_field(NULLABLE_DATE)
+    def get_counts_from(self, obj) -> str | None:
+        day = self.bounds(obj)["first"][0]
+        return day.isoformat() if day else None
+
+    @extend_schema_field(nullable_enum(COUNTS_FROM_BASES))
+    def get_counts_from_basis(self, obj) -> str | None:
+        return self.bounds(obj)["first"][1]
+
+    @extend_schema_field(NULLABLE_DATE)
+    def get_counts_until(self, obj) -> str | None:
+        day = self.bounds(obj)["last"][0]
+        return day.isoformat() if day else None
+
+    @extend_schema_field(nullable_enum(END_BASES))
+    def get_end_basis(self, obj) -> str | None:
+        return self.bounds(obj)["last"][1]
+
+    @extend_schema_field(nullable_enum(["confirmed", "possible"]))
+    def get_status(self, obj) -> str | None:
+        # The viewsets give the date (MembershipStatusMixin); today for any other use.
+        return obj.status_on(self.context.get("as_of") or timezone.localdate())
 
 
 class SignatorySerializer(LatticeModelSerializer):
@@ -480,6 +685,7 @@ class MemorandumSerializer(LatticeModelSerializer):
     signatories_url = LinkField(
         "api:memorandum-signatories", help_text="Its signatories (paginated)."
     )
+    list_completeness = serializers.SerializerMethodField(help_text=LIST_COMPLETENESS_HELP)
     url = LinkField("api:memorandum-detail", help_text="This memorandum in the API.")
     html_url = LinkField("networks:memorandum-detail", help_text="This memorandum's public page.")
     sources = SourceRefSerializer(many=True, read_only=True)
@@ -503,11 +709,16 @@ class MemorandumSerializer(LatticeModelSerializer):
             "description",
             "signatory_count",
             "signatories_url",
+            "list_completeness",
             "url",
             "html_url",
             "sources",
             "updated_at",
         ]
+
+    @extend_schema_field(LIST_COMPLETENESS_SCHEMA)
+    def get_list_completeness(self, obj) -> dict:
+        return list_completeness(obj)
 
 
 class ParticipantSerializer(LatticeModelSerializer):
@@ -563,3 +774,109 @@ class MeetingSerializer(LatticeModelSerializer):
             "sources",
             "updated_at",
         ]
+
+
+# --- Lineage (#14 item 1) ---------------------------------------------------------------
+
+
+class SuccessionSerializer(LatticeModelSerializer):
+    date = PartialDateField(
+        "date", help_text="When the succession took effect (YYYY[-MM[-DD]]); null: unknown."
+    )
+    date_precision = serializers.CharField(read_only=True, help_text="day, month or year.")
+    sources = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InstitutionSuccession
+        fields = ["kind", "date", "date_precision", "note", "sources"]
+
+
+class InstitutionPredecessorSerializer(SuccessionSerializer):
+    """What the institution was before: a predecessor, or its own former name."""
+
+    institution = InstitutionRefSerializer(
+        source="predecessor",
+        allow_null=True,
+        read_only=True,
+        help_text="The predecessor; null for a renaming within one record (see former_name).",
+    )
+
+    class Meta(SuccessionSerializer.Meta):
+        fields = ["institution", "former_name", *SuccessionSerializer.Meta.fields]
+
+
+class InstitutionSuccessorSerializer(SuccessionSerializer):
+    """What followed the institution."""
+
+    institution = InstitutionRefSerializer(source="successor", read_only=True)
+
+    class Meta(SuccessionSerializer.Meta):
+        fields = ["institution", *SuccessionSerializer.Meta.fields]
+
+
+class NetworkPredecessorSerializer(SuccessionSerializer):
+    """What the network was before: a predecessor, or its own former name."""
+
+    network = NetworkRefSerializer(
+        source="predecessor",
+        allow_null=True,
+        read_only=True,
+        help_text="The predecessor; null for a renaming within one record (see former_name).",
+    )
+
+    class Meta(SuccessionSerializer.Meta):
+        model = NetworkSuccession
+        fields = ["network", "former_name", *SuccessionSerializer.Meta.fields]
+
+
+class NetworkSuccessorSerializer(SuccessionSerializer):
+    """What followed the network."""
+
+    network = NetworkRefSerializer(source="successor", read_only=True)
+
+    class Meta(SuccessionSerializer.Meta):
+        model = NetworkSuccession
+        fields = ["network", *SuccessionSerializer.Meta.fields]
+
+
+LINEAGE_FIELDS = ["predecessors", "successors"]
+
+
+class InstitutionDetailSerializer(InstitutionSerializer):
+    """One institution, with its lineage."""
+
+    predecessors = InstitutionPredecessorSerializer(
+        source="lineage.predecessors",
+        many=True,
+        read_only=True,
+        help_text="Formerly: the successions it came from, oldest first.",
+    )
+    successors = InstitutionSuccessorSerializer(
+        source="lineage.successors",
+        many=True,
+        read_only=True,
+        help_text="Succeeded by: the successions it went into, oldest first.",
+    )
+
+    class Meta(InstitutionSerializer.Meta):
+        fields = [*InstitutionSerializer.Meta.fields, *LINEAGE_FIELDS]
+
+
+class NetworkDetailSerializer(NetworkSerializer):
+    """One network, with its lineage."""
+
+    predecessors = NetworkPredecessorSerializer(
+        source="lineage.predecessors",
+        many=True,
+        read_only=True,
+        help_text="Formerly: the successions it came from, oldest first.",
+    )
+    successors = NetworkSuccessorSerializer(
+        source="lineage.successors",
+        many=True,
+        read_only=True,
+        help_text="Succeeded by: the successions it went into, oldest first.",
+    )
+
+    class Meta(NetworkSerializer.Meta):
+        fields = [*NetworkSerializer.Meta.fields, *LINEAGE_FIELDS]

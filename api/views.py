@@ -1,10 +1,12 @@
 """Read-only API viewsets. Querysets do all joins up front: the number of queries per
 request does not grow with the number of rows (pinned in api/tests)."""
 
+import contextlib
 import datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -12,7 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from institutions.filters import JurisdictionFilterSet
-from institutions.models import Institution, InstitutionIdentifier, InstitutionName, Jurisdiction
+from institutions.models import (
+    Institution,
+    InstitutionIdentifier,
+    InstitutionName,
+    InstitutionSuccession,
+    Jurisdiction,
+)
 from networks.filters import (
     InstitutionFilterSet,
     MeetingFilterSet,
@@ -26,10 +34,11 @@ from networks.models import (
     Membership,
     Memorandum,
     Network,
+    NetworkSuccession,
     Signatory,
 )
 from sources.filters import SourceFilterSet
-from sources.models import Source
+from sources.models import Lineage, Source
 
 from . import serializers
 from .filters import clean_parameter
@@ -42,6 +51,8 @@ from .filters import clean_parameter
 # tests in api/tests catch.
 NETWORK_REF_COLUMNS = ["slug", "name", "acronym", "website"]
 INSTITUTION_REF_COLUMNS = [*NETWORK_REF_COLUMNS, "branch", "jurisdiction__code"]
+# A membership's member and network bound when it counts (networks.models.HeldPeriod).
+LIFETIME_COLUMNS = ["founded_on", "dissolved_on"]
 SOURCE_REF_COLUMNS = ["url", "title", "publisher", "as_of", "accessed_on"]
 
 
@@ -62,18 +73,39 @@ def memberships_queryset(*, with_network: bool = True):
     view sets the one it has on every row.
     """
     networks = ["network"] if with_network else []
+    network_columns = [*NETWORK_REF_COLUMNS, *LIFETIME_COLUMNS]
     return (
         Membership.objects.select_related(
             *networks, "member_institution__jurisdiction", "member_network"
         )
         .only(
             *columns_but(Membership, "created_at"),
-            *[f"{network}__{name}" for network in networks for name in NETWORK_REF_COLUMNS],
-            *[f"member_institution__{name}" for name in INSTITUTION_REF_COLUMNS],
-            *[f"member_network__{name}" for name in NETWORK_REF_COLUMNS],
+            *[f"{network}__{name}" for network in networks for name in network_columns],
+            *[
+                f"member_institution__{name}"
+                for name in [*INSTITUTION_REF_COLUMNS, *LIFETIME_COLUMNS]
+            ],
+            *[f"member_network__{name}" for name in network_columns],
         )
+        # The date from which a source says it holds, for `confirmed_from` and `status`.
+        .with_known_from()
         .prefetch_related(source_refs())
     )
+
+
+class MembershipStatusMixin:
+    """Memberships' `status` speaks of the list's `as_of` date, today by default."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        on = None
+        # A malformed date: the FilterSet answers it with a 400 before anything is
+        # serialized.
+        with contextlib.suppress(ValidationError):
+            if getattr(self, "action", None) != "retrieve":
+                on = clean_parameter(self.request, MembershipFilterSet, "as_of")
+        context["as_of"] = on or timezone.localdate()
+        return context
 
 
 SLUG_PARAMETER = OpenApiParameter(
@@ -94,6 +126,30 @@ def parse_as_of(request, *, strict: bool = False) -> datetime.date | None:
         if strict:
             raise
         return None
+
+
+class LineageMixin:
+    """A detail response gives the record's lineage (`predecessors`, `successors`): its
+    successions both ways, with their other ends and sources (`lineage_of`: two queries,
+    one when it has none), for that one record, never for a list."""
+
+    succession_model: type | None = None
+    detail_serializer_class: type | None = None
+    # What the references to the other ends show beyond the record itself.
+    lineage_related: tuple[str, ...] = ()
+
+    def get_serializer_class(self):
+        if getattr(self, "action", None) == "retrieve":
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def get_object(self):
+        obj = super().get_object()
+        successions = self.succession_model.objects.lineage_of(obj)
+        if self.lineage_related:  # select_related() without fields would follow every key
+            successions = successions.select_related(*self.lineage_related)
+        obj.lineage = Lineage(obj, successions)
+        return obj
 
 
 class LastModifiedMixin:
@@ -132,8 +188,14 @@ class JurisdictionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List institutions"),
     retrieve=extend_schema(summary="One institution, by slug"),
 )
-class InstitutionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+class InstitutionViewSet(
+    LineageMixin, MembershipStatusMixin, LastModifiedMixin, viewsets.ReadOnlyModelViewSet
+):
     """Government units: regulators, central banks, courts, ministries, legislatures."""
+
+    succession_model = InstitutionSuccession
+    detail_serializer_class = serializers.InstitutionDetailSerializer
+    lineage_related = ("predecessor__jurisdiction", "successor__jurisdiction")
 
     queryset = (
         Institution.objects.select_related("jurisdiction")
@@ -180,8 +242,13 @@ class InstitutionViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List networks"),
     retrieve=extend_schema(summary="One network, by slug"),
 )
-class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+class NetworkViewSet(
+    LineageMixin, MembershipStatusMixin, LastModifiedMixin, viewsets.ReadOnlyModelViewSet
+):
     """Transgovernmental networks with their typology and accountability card."""
+
+    succession_model = NetworkSuccession
+    detail_serializer_class = serializers.NetworkDetailSerializer
 
     serializer_class = serializers.NetworkSerializer
     filterset_class = NetworkFilterSet
@@ -191,9 +258,10 @@ class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "members":
             return memberships_queryset(with_network=False)
         return (
-            Network.objects.select_related("host__jurisdiction", "parent")
+            Network.objects.select_related("host__jurisdiction", "parent", "list_source")
             .prefetch_related(source_refs())
             .with_member_counts(parse_as_of(self.request, strict=self.action == "retrieve"))
+            .with_list_counts()
             .order_by("name", "slug")
         )
 
@@ -226,7 +294,7 @@ class NetworkViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List memberships"),
     retrieve=extend_schema(summary="One membership, by id"),
 )
-class MembershipViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+class MembershipViewSet(MembershipStatusMixin, LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     """Who belonged to which network, in what role, from when to when, per which source."""
 
     queryset = memberships_queryset().order_by("network__name", "start_date", "id")
@@ -242,9 +310,10 @@ class MemorandumViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     """Memoranda of understanding; their signatories are at `signatories_url`."""
 
     queryset = (
-        Memorandum.objects.select_related("network")
+        Memorandum.objects.select_related("network", "list_source")
         .prefetch_related(source_refs())
         .annotate(signatory_count=Count("signatories"))
+        .with_list_counts()
         .order_by("title", "slug")
     )
     serializer_class = serializers.MemorandumSerializer

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -168,7 +168,18 @@ class EventSerializer(serializers.Serializer):
 
 class TimelinePointSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    members = serializers.IntegerField(help_text=_("Members at the year's end (or today)."))
+    members = serializers.IntegerField(
+        help_text=_(
+            "Members at the year's end (or today) whose start date is recorded: the known history."
+        )
+    )
+    unknown_start = serializers.IntegerField(
+        help_text=_(
+            "Members at the year's end (or today) whose start date is unknown, counted "
+            "apart: they may have been members then (never before they or the network were "
+            "founded). Members plus unknown_start is the most there may have been."
+        )
+    )
     joined_count = serializers.IntegerField(help_text=_("Members who joined during the year."))
     left_count = serializers.IntegerField(help_text=_("Members who left during the year."))
     joined = EventSerializer(
@@ -206,6 +217,18 @@ class CoverageSerializer(serializers.Serializer):
     covered = CountrySerializer(many=True)
     missing = CountrySerializer(many=True)
     regions = RegionRowSerializer(many=True)
+    list_status = serializers.CharField(
+        help_text=_(
+            "How complete our list of the network's members is: complete, partial or unknown."
+        )
+    )
+    missing_proven = serializers.BooleanField(
+        help_text=_(
+            "Whether `missing` is proven: only a complete list shows who is missing; a partial "
+            "or unknown one may lack members we have not recorded."
+        )
+    )
+    notice = serializers.CharField(help_text=_("What to make of `missing`, when it is not proven."))
 
 
 def country_dicts(countries) -> list[dict]:
@@ -221,6 +244,7 @@ def network_coverage_data(network: Network, on, group: str) -> dict:
         "covered": country_dicts(result["covered"]),
         "missing": country_dicts(result["missing"]),
         "regions": cov.region_summary(codes),
+        **cov.missing_caveat(network),
     }
 
 
@@ -269,7 +293,9 @@ class NetworkTimelineView(VisualView):
         summary="A network's members per year, with joins and departures",
         description=(
             "Every year up to today; an `as_of` date after today carries the timeline on "
-            "to that date (joins and departures already recorded for later)."
+            "to that date (joins and departures already recorded for later). Only recorded "
+            "starts and ends are drawn: members whose start is unknown are counted apart "
+            "(`unknown_start`)."
         ),
         parameters=[SLUG, AsOfQuery],
         responses=TimelineSerializer,
@@ -360,6 +386,15 @@ class GapNetworkSerializer(serializers.Serializer):
     label = serializers.CharField()
     url = serializers.CharField()
     members = serializers.IntegerField()
+    list_status = serializers.CharField(
+        help_text=_("How complete our list of its members is: complete, partial or unknown.")
+    )
+    list_complete = serializers.BooleanField(
+        help_text=_(
+            "Whether that list is complete: if not, absence from it does not show that the "
+            "jurisdiction is not in the network."
+        )
+    )
 
 
 class SectorGapSerializer(serializers.Serializer):
@@ -398,23 +433,26 @@ class JurisdictionCoverageView(VisualView):
 class CompareQuery(AsOfQuery):
     jurisdictions = serializers.RegexField(
         r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?(,[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?){1,2}$",
-        help_text=_("Two or three jurisdiction codes, comma-separated, e.g. DE,FR."),
+        help_text=_(
+            "Two or three jurisdiction codes (any case), comma-separated, e.g. DE,FR; a "
+            "code given twice is one column. An unknown code is a 404."
+        ),
         error_messages={"invalid": _("Give two or three jurisdiction codes, e.g. DE,FR.")},
     )
 
-    def validate_jurisdictions(self, value: str) -> list[Jurisdiction]:
-        codes = list(
-            dict.fromkeys(code.strip().upper() for code in value.split(",") if code.strip())
-        )
-        if not 2 <= len(codes) <= compare.MAX_JURISDICTIONS:
-            raise ValidationError(gettext("Give two or three jurisdiction codes."))
-        found = {j.code: j for j in Jurisdiction.objects.filter(code__in=codes)}
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise ValidationError(
-                gettext("Unknown jurisdiction code: %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return [found[code] for code in codes]
+    def validate_jurisdictions(self, value: str) -> list[str]:
+        # The pattern is the whole contract: whatever matches it is compared (a repeat
+        # is the same column), so the schema's promise and the answer agree.
+        return list(dict.fromkeys(code.upper() for code in value.split(",")))
+
+
+def jurisdictions_named(codes: list[str]) -> list[Jurisdiction]:
+    """The jurisdictions of `codes`, in that order; 404 naming those that do not exist."""
+    found = {j.code: j for j in Jurisdiction.objects.filter(code__in=codes)}
+    if unknown := [code for code in codes if code not in found]:
+        message = gettext("Unknown jurisdiction code: %(codes)s.") % {"codes": ", ".join(unknown)}
+        raise NotFound({"jurisdictions": [message]})
+    return [found[code] for code in codes]
 
 
 class CompareNetworkSerializer(serializers.Serializer):
@@ -459,4 +497,5 @@ class CompareView(VisualView):
     )
     def get(self, request):
         query = read_query(request, CompareQuery)
-        return Response(compare.compare(query["jurisdictions"], query.get("as_of")))
+        jurisdictions = jurisdictions_named(query["jurisdictions"])
+        return Response(compare.compare(jurisdictions, query.get("as_of")))

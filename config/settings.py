@@ -198,7 +198,7 @@ CACHE_RESPONSE_PARAMETERS = frozenset(
     accessed_after accessed_before active as_of as_of_after as_of_before branch current
     dimension ended_after ended_before format founded_after founded_before function group
     host in_force
-    institution jurisdiction jurisdictions kind level member member_network network
+    institution jurisdiction jurisdictions kind level list_status member member_network network
     ordering origin p page page_size parent participant publisher q reach region role
     search sector signatory signed_after signed_before started_after started_before
     starts_after starts_before subregion upcoming
@@ -427,6 +427,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A succession's `kind` (#14) beside memoranda's and meetings' `kind`: named apart.
+    "ENUM_NAME_OVERRIDES": {"SuccessionKindEnum": "sources.models.SuccessionKind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

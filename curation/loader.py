@@ -26,6 +26,7 @@ from institutions.models import (
     Institution,
     InstitutionIdentifier,
     InstitutionName,
+    InstitutionSuccession,
     Jurisdiction,
     JurisdictionKind,
     Level,
@@ -37,6 +38,7 @@ from networks.models import (
     Dimension,
     EndReason,
     Function,
+    ListStatus,
     Meeting,
     MeetingKind,
     MeetingParticipant,
@@ -44,6 +46,7 @@ from networks.models import (
     Memorandum,
     MemorandumKind,
     Network,
+    NetworkSuccession,
     Origin,
     OutcomeDocument,
     ParticipantRole,
@@ -51,13 +54,17 @@ from networks.models import (
     Role,
     Sector,
     Signatory,
+    TotalQualifier,
 )
 from sources.history import current as current_recording
 from sources.history import recording, tracked_models
-from sources.models import ChangeKind, Source, validate_http_url
+from sources.models import ChangeKind, Source, SuccessionKind, validate_http_url
 from sources.partial_dates import DatePrecision, parse_partial_date
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A warning when more than this share of at least this many sources share one as_of.
+SHARED_DATE_SHARE = 0.5
+SHARED_DATE_MINIMUM = 20
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 
 # --- Reading -------------------------------------------------------------------------
@@ -129,6 +136,8 @@ class Summary:
 
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     left_alone: list[str] = field(default_factory=list)
+    # What is suspicious without being invalid (many sources sharing one date).
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
         self.counts[kind][outcome] += 0  # keep the kind listed even when nothing happens
@@ -272,6 +281,9 @@ class Staged:
     refs: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     children: dict[str, list] = field(default_factory=dict)
+    # The dates the record states (YAML key -> first day of the period): none of them
+    # can be later than the `as_of` of a source it cites.
+    facts: dict[str, datetime.date | None] = field(default_factory=dict)
 
 
 class Dataset:
@@ -289,6 +301,8 @@ class Dataset:
         self.meetings: dict[str, Staged] = {}
         self.memoranda: dict[str, Staged] = {}
         self.signatories: list[Staged] = []
+        self.successions: list[Staged] = []
+        self.warnings: list[str] = []
 
     # -- files
 
@@ -307,7 +321,12 @@ class Dataset:
             self._read_network(path)
         for path in sorted((self.base / "memoranda").rglob("*.yaml")):
             self._read_memorandum(path)
+        lineage = self.base / "lineage.yaml"
+        if lineage.exists():
+            self._read_lineage(lineage)
         self._check_references()
+        self._check_source_dates()
+        self._warn_of_shared_dates()
 
     def _load(self, path: Path, expect: type):
         try:
@@ -353,12 +372,17 @@ class Dataset:
         if not entries:
             self.r.error(rec, "sources", "every file needs at least one source")
         for entry in entries:
-            self.r.check_keys(entry, {"url", "title", "publisher", "as_of", "published"})
+            self.r.check_keys(
+                entry, {"url", "title", "publisher", "as_of", "accessed", "published"}
+            )
             url = self.r.url(entry, "url", required=True)
+            as_of = self.r.full_date(entry, "as_of", required=True)
             values = {
                 "title": self.r.text(entry, "title", max_length=300),
                 "publisher": self.r.text(entry, "publisher", max_length=200),
-                "accessed_on": self.r.full_date(entry, "as_of", required=True),
+                "as_of": as_of,
+                # Read on the date it describes, unless the file says otherwise.
+                "accessed_on": self.r.full_date(entry, "accessed") or as_of,
                 "published_on": self.r.full_date(entry, "published"),
             }
             if not url:
@@ -517,7 +541,8 @@ class Dataset:
                     "acronym": self.r.text(rec, "acronym", max_length=40),
                     "branch": self.r.choice(rec, "branch", Branch),
                     "level": level,
-                    "website": self.r.url(rec, "website", required=True),
+                    # A body that no longer exists may have no website left to give.
+                    "website": self.r.url(rec, "website", required=dissolved is None),
                     "founded_on": founded,
                     "founded_on_precision": founded_p,
                     "dissolved_on": dissolved,
@@ -527,6 +552,7 @@ class Dataset:
                 refs={"jurisdiction": code, "parent": self.r.slug(rec, "parent", required=False)},
                 sources=self._cited(rec, file_sources),
                 children={"other_names": other_names, "wikidata": [wikidata] if wikidata else []},
+                facts={"founded": founded, "dissolved": dissolved},
             )
             self._register(self.institutions, slug, staged)
 
@@ -557,6 +583,7 @@ class Dataset:
                 "decision_rule",
                 "membership_criteria",
                 "publishes_meeting_records",
+                "completeness",
                 "sources",
                 "source",
                 "members",
@@ -610,14 +637,17 @@ class Dataset:
         for url in top_sources:
             if url not in file_sources:
                 self.r.error(rec, "source", f"{url} is not in this file's sources list")
+        completeness, list_source = self._read_completeness(rec, file_sources)
         staged = Staged(
             rec,
-            values,
+            {**values, **completeness},
             refs={
                 "host": self.r.slug(rec, "host", required=False),
                 "parent": self.r.slug(rec, "parent", required=False),
+                "list_source": list_source,
             },
             sources=[u for u in top_sources if u in file_sources],
+            facts={"founded": founded, "dissolved": dissolved},
         )
         if not self._register(self.networks, slug, staged):
             return
@@ -675,6 +705,7 @@ class Dataset:
                     "member_network": member_network,
                 },
                 sources=self._cited(rec, file_sources),
+                facts={"start": start, "end": end},
             )
         )
 
@@ -773,6 +804,7 @@ class Dataset:
                 "sources",
                 "source",
                 "signatories",
+                "completeness",
             },
         )
         file_sources = self._read_sources(rec)
@@ -783,9 +815,11 @@ class Dataset:
         self.r.is_after(rec, "effective", signed, effective, "takes effect before it is signed")
         self.r.is_after(rec, "terminated", signed, terminated, "ends before it is signed")
         top_sources = [rec["source"]] if "source" in rec else file_sources[:1]
+        completeness, list_source = self._read_completeness(rec, file_sources)
         staged = Staged(
             rec,
             {
+                **completeness,
                 "title": self.r.text(rec, "title", required=True, max_length=400),
                 "short_title": self.r.text(rec, "short_title", max_length=100),
                 "kind": self.r.choice(rec, "kind", MemorandumKind),
@@ -798,8 +832,12 @@ class Dataset:
                 "document_url": self.r.url(rec, "document_url"),
                 "description": self.r.text(rec, "description"),
             },
-            refs={"network": self.r.slug(rec, "network", required=False)},
+            refs={
+                "network": self.r.slug(rec, "network", required=False),
+                "list_source": list_source,
+            },
             sources=[u for u in top_sources if u in file_sources],
+            facts={"signed": signed, "effective": effective, "terminated": terminated},
         )
         if not self._register(self.memoranda, slug, staged):
             return
@@ -828,10 +866,166 @@ class Dataset:
                     },
                     refs={"memorandum": slug, "institution": institution},
                     sources=self._cited(entry, file_sources),
+                    facts={"signed": signed_on, "withdrawn": withdrawn},
                 )
             )
 
+    def _read_completeness(self, rec: Record, file_sources: list[str]) -> tuple[dict, str]:
+        """A list's `completeness:` statement: its model values and its source's URL."""
+        values = {
+            "list_status": ListStatus.UNKNOWN,
+            "list_total": None,
+            "list_total_qualifier": TotalQualifier.EXACT,
+            "list_unit": "",
+            "list_as_of": None,
+            "list_note": "",
+        }
+        entry = rec.get("completeness")
+        if entry is None:
+            return values, ""
+        if not isinstance(entry, Record):
+            self.r.error(rec, "completeness", "must be a mapping (status:, total:, source: ...)")
+            return values, ""
+        r = self.r
+        r.check_keys(
+            entry, {"status", "total", "total_qualifier", "unit", "as_of", "source", "note"}
+        )
+        status = r.choice(entry, "status", ListStatus)
+        total = entry.get("total")
+        if total is not None and (
+            not isinstance(total, int) or isinstance(total, bool) or total < 1
+        ):
+            r.error(entry, "total", "must be a whole number of 1 or more")
+            total = None
+        qualifier = r.choice(
+            entry, "total_qualifier", TotalQualifier, required=False, default=TotalQualifier.EXACT
+        )
+        url = r.text(entry, "source")
+        if url and url not in file_sources:
+            r.error(entry, "source", f"{url} is not in this file's sources list")
+            url = ""
+        as_of = r.full_date(entry, "as_of")
+        if status == ListStatus.COMPLETE and not url:
+            r.error(entry, "source", "a complete list needs the source of the official list")
+        if status == ListStatus.PARTIAL and total is None:
+            r.error(entry, "total", "a partial list needs the official total")
+        if total is not None and not url:
+            r.error(entry, "source", "an official total needs its source")
+        if qualifier != TotalQualifier.EXACT and total is None:
+            r.error(entry, "total_qualifier", "give the total it qualifies")
+        source_as_of = self.sources[url]["as_of"] if url else None
+        if as_of and source_as_of and as_of > source_as_of:
+            r.error(
+                entry,
+                "as_of",
+                f"{as_of} is later than the as_of {source_as_of} of its source {url}",
+            )
+        values.update(
+            list_status=status or ListStatus.UNKNOWN,
+            list_total=total,
+            list_total_qualifier=qualifier,
+            list_unit=r.text(entry, "unit", max_length=200),
+            # The official list's date is its source's, unless the file says otherwise.
+            list_as_of=as_of or (source_as_of if url else None),
+            list_note=r.text(entry, "note"),
+        )
+        return values, url
+
+    def _read_lineage(self, path: Path) -> None:
+        """lineage.yaml: successions between institutions and between networks."""
+        data = self._load(path, dict)
+        if data is None:
+            return
+        r = self.r
+        r.check_keys(data, {"sources", "institutions", "networks"})
+        file_sources = self._read_sources(data)
+        for group in ("institutions", "networks"):
+            for rec in r.records(data, group):
+                r.check_keys(
+                    rec,
+                    {"from", "former_name", "to", "kind", "date", "note", "source", "sources"},
+                )
+                predecessor = r.slug(rec, "from", required=False)
+                former_name = r.text(rec, "former_name", max_length=300)
+                successor = r.slug(rec, "to")
+                kind = r.choice(rec, "kind", SuccessionKind)
+                if bool(predecessor) == bool(former_name):
+                    r.error(
+                        rec,
+                        "from",
+                        "give exactly one of from: (the predecessor's slug) or former_name: "
+                        "(a renaming within one record)",
+                    )
+                if former_name and kind and kind != SuccessionKind.RENAMED:
+                    r.error(rec, "former_name", "only a renaming can name a former name alone")
+                if predecessor and predecessor == successor:
+                    r.error(rec, "to", "a body cannot succeed itself")
+                date, precision = r.partial_date(rec, "date")
+                self.successions.append(
+                    Staged(
+                        rec,
+                        {
+                            "kind": kind,
+                            "former_name": former_name,
+                            "date": date,
+                            "date_precision": precision,
+                            "note": r.text(rec, "note"),
+                        },
+                        refs={"group": group, "predecessor": predecessor, "successor": successor},
+                        sources=self._cited(rec, file_sources),
+                        facts={"date": date},
+                    )
+                )
+
     # -- cross-file checks
+
+    def _check_source_dates(self) -> None:
+        """No record states a date later than the `as_of` of every source it cites: a
+        page describing an earlier date could not have said it. (A record citing several
+        sources needs one that could: each may be cited for a different fact.)"""
+        staged_records = [
+            *self.institutions.values(),
+            *self.networks.values(),
+            *self.memberships,
+            *self.memoranda.values(),
+            *self.signatories,
+            *self.successions,
+        ]
+        for staged in staged_records:
+            dated = [
+                (self.sources[url]["as_of"], url)
+                for url in staged.sources
+                if url in self.sources and self.sources[url]["as_of"]
+            ]
+            if not dated:
+                continue
+            as_of, url = max(dated)
+            for key, value in staged.facts.items():
+                if value is not None and value > as_of:
+                    origin = self.source_origin[url]
+                    self.r.error(
+                        staged.rec,
+                        key,
+                        f"{value} is later than the as_of {as_of} of its source {url} "
+                        f"({self.r.rel(origin.path)}:{origin.line}): a page describing "
+                        f"{as_of} could not have said it (give the source the date it "
+                        "describes, or cite a later source)",
+                    )
+
+    def _warn_of_shared_dates(self) -> None:
+        """Many sources with one `as_of` are likely dated by their reading, not by what
+        they describe: say so, without refusing the data."""
+        dates = Counter(values["as_of"] for values in self.sources.values() if values["as_of"])
+        total = sum(dates.values())
+        if total < SHARED_DATE_MINIMUM:
+            return
+        date, count = dates.most_common(1)[0]
+        if count > total * SHARED_DATE_SHARE:
+            self.warnings.append(
+                f"{count} of {total} sources ({count * 100 // total}%) share the as_of "
+                f"{date}: as_of is the date each page describes, not the day it was read "
+                "(data/README.md, Sources)"
+            )
 
     def _check_references(self) -> None:
         r = self.r
@@ -907,6 +1101,24 @@ class Dataset:
             institution = staged.refs["institution"]
             if institution and institution not in self.institutions:
                 r.error(staged.rec, "institution", f"unknown institution '{institution}'")
+        seen: dict[tuple, Staged] = {}
+        for staged in self.successions:
+            group = staged.refs["group"]
+            registry = self.institutions if group == "institutions" else self.networks
+            noun = "institution" if group == "institutions" else "network"
+            for key, end in (("from", "predecessor"), ("to", "successor")):
+                slug = staged.refs[end]
+                if slug and slug not in registry:
+                    r.error(staged.rec, key, f"unknown {noun} '{slug}'")
+            pair = (
+                group,
+                staged.refs["predecessor"],
+                staged.values["former_name"],
+                staged.refs["successor"],
+            )
+            if pair in seen:
+                r.error(staged.rec, "to", f"given twice (see line {seen[pair].rec.line})")
+            seen.setdefault(pair, staged)
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -1010,7 +1222,11 @@ class _Writer:
         self.write_memberships(networks, institutions)
         self.write_meetings(networks, institutions, jurisdictions)
         self.write_memoranda(networks, institutions)
+        self.write_successions(networks, institutions)
         self.write_history()
+
+    def source_id(self, url: str) -> int | None:
+        return self.sources[url].pk if url else None
 
     def write_sources(self) -> None:
         existing = {s.url: s for s in Source.objects.filter(url__in=self.data.sources)}
@@ -1123,6 +1339,7 @@ class _Writer:
                 "slug": slug,
                 "host_id": institutions[host].pk if host else None,
                 "parent_id": obj.parent_id if obj else None,
+                "list_source_id": self.source_id(staged.refs["list_source"]),
             }
             result[slug] = self.save("networks", obj, Network, values, staged, staged.sources)
         for slug, staged in self.data.networks.items():
@@ -1253,6 +1470,7 @@ class _Writer:
                 **staged.values,
                 "slug": slug,
                 "network_id": networks[network].pk if network else None,
+                "list_source_id": self.source_id(staged.refs["list_source"]),
             }
             memoranda[slug] = self.save(
                 "memoranda", existing.get(slug), Memorandum, values, staged, staged.sources
@@ -1284,6 +1502,40 @@ class _Writer:
                         f"signatory not in data/: {signatory} (id {signatory.pk})"
                     )
 
+    def write_successions(self, networks, institutions) -> None:
+        """lineage.yaml's successions; those it no longer lists are reported (deleted
+        with `prune`)."""
+        targets = {
+            "institutions": (InstitutionSuccession, institutions, "institution successions"),
+            "networks": (NetworkSuccession, networks, "network successions"),
+        }
+        for group, (model, records, kind) in targets.items():
+            existing = {
+                (s.predecessor_id, s.former_name, s.successor_id): s
+                for s in model.objects.prefetch_related("sources")
+            }
+            seen = set()
+            for staged in self.data.successions:
+                if staged.refs["group"] != group:
+                    continue
+                predecessor = staged.refs["predecessor"]
+                values = {
+                    **staged.values,
+                    "predecessor_id": records[predecessor].pk if predecessor else None,
+                    "successor_id": records[staged.refs["successor"]].pk,
+                }
+                key = (values["predecessor_id"], values["former_name"], values["successor_id"])
+                seen.add(key)
+                self.save(kind, existing.get(key), model, values, staged, staged.sources)
+            for key, row in existing.items():
+                if key in seen:
+                    continue
+                if self.prune:
+                    row.delete()
+                    self.summary.count(kind, "deleted")
+                else:
+                    self.summary.left_alone.append(f"succession not in data/: {row} (id {row.pk})")
+
 
 def read_directory(path: Path) -> Dataset:
     """Read and validate the dataset at `path`; raise DirectoryError listing every problem."""
@@ -1304,7 +1556,7 @@ def load_directory(path: Path, *, dry_run: bool = False, prune: bool = False) ->
     otherwise they are reported and left alone.
     """
     data = read_directory(path)
-    summary = Summary()
+    summary = Summary(warnings=list(data.warnings))
     with transaction.atomic():
         # One change set for the whole load; none at all when nothing changed.
         with recording(kind=ChangeKind.LOAD, reason=f"Loaded from {Path(path).name}/"):

@@ -16,6 +16,7 @@ from .models import (
     InstitutionIdentifier,
     InstitutionName,
     InstitutionRedirect,
+    InstitutionSuccession,
     Jurisdiction,
 )
 from .services import MergeRefused, merge_institutions
@@ -43,6 +44,55 @@ class InstitutionIdentifierInline(admin.TabularInline):
     extra = 0
 
 
+SUCCESSION_FIELDS = ["kind", "date", "date_precision", "note", "sources"]
+
+
+class PredecessorInline(admin.TabularInline):
+    """What the institution was before: its predecessors (or a former name)."""
+
+    model = InstitutionSuccession
+    fk_name = "successor"
+    extra = 0
+    fields = ["predecessor", "former_name", *SUCCESSION_FIELDS]
+    autocomplete_fields = ["predecessor", "sources"]
+    verbose_name = gettext_lazy("predecessor (formerly)")
+    verbose_name_plural = gettext_lazy("predecessors (formerly)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("predecessor")
+
+
+class SuccessorInline(admin.TabularInline):
+    """What followed the institution."""
+
+    model = InstitutionSuccession
+    fk_name = "predecessor"
+    extra = 0
+    fields = ["successor", *SUCCESSION_FIELDS]
+    autocomplete_fields = ["successor", "sources"]
+    verbose_name = gettext_lazy("successor (succeeded by)")
+    verbose_name_plural = gettext_lazy("successors (succeeded by)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("successor")
+
+
+@admin.register(InstitutionSuccession)
+class InstitutionSuccessionAdmin(CuratedAdmin):
+    list_display = ["__str__", "kind", "date", "date_precision"]
+    list_filter = ["kind"]
+    search_fields = [
+        "predecessor__name",
+        "predecessor__acronym",
+        "former_name",
+        "successor__name",
+        "successor__acronym",
+    ]
+    autocomplete_fields = ["predecessor", "successor", "sources"]
+    list_select_related = ["predecessor", "successor"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
 @admin.register(Institution)
 class InstitutionAdmin(CuratedAdmin):
     list_display = ["name", "acronym", "branch", "level", "jurisdiction", "updated_at"]
@@ -53,7 +103,12 @@ class InstitutionAdmin(CuratedAdmin):
     list_select_related = ["jurisdiction"]
     readonly_fields = ["created_at", "updated_at"]
     # networks/admin.py adds the institution's memberships (institutions never imports networks).
-    inlines = [InstitutionNameInline, InstitutionIdentifierInline]
+    inlines = [
+        InstitutionNameInline,
+        InstitutionIdentifierInline,
+        PredecessorInline,
+        SuccessorInline,
+    ]
     actions = ["merge_selected"]
     fieldsets = [
         (

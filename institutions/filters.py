@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from sources.filters import StableOrderingFilter, search_filter
+from sources.filters import SlugFilter, StableOrderingFilter, search_filter
 
 from .models import Branch, Institution, Jurisdiction, JurisdictionKind, Level
 from .regions import Region, SubRegion
@@ -47,7 +47,7 @@ class InstitutionBaseFilterSet(django_filters.FilterSet):
     active = django_filters.BooleanFilter(
         method="filter_active", label=_("Active"), help_text=_("Not dissolved (true) or dissolved.")
     )
-    parent = django_filters.CharFilter(
+    parent = SlugFilter(
         field_name="parent__slug", label=_("Part of"), help_text=_("Slug of the parent.")
     )
     ordering = StableOrderingFilter(

@@ -9,9 +9,11 @@ from sources.models import (
     Absolute,
     Organisation,
     OrganisationQuerySet,
+    Succession,
     TimestampedModel,
     history_records,
     organisation_constraints,
+    succession_constraints,
 )
 
 from .regions import SUBREGION_REGION, Region, SubRegion
@@ -422,3 +424,35 @@ class InstitutionRedirect(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.institution.get_absolute_url()
+
+
+class InstitutionSuccession(Succession):
+    """An institution followed by another (or renamed), per a source: the UK FSA split
+    into the FCA and the PRA on 1 April 2013."""
+
+    predecessor = models.ForeignKey(
+        Institution,
+        # Lineage is history: the bodies it names are not deleted from under it.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successor_links",
+        help_text=_(
+            "The institution that came before (empty for a renaming within one record, "
+            "with its former name)."
+        ),
+    )
+    successor = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="predecessor_links",
+        help_text=_("The institution that followed it."),
+    )
+
+    history = history_records(sourced=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("succession of institutions")
+        verbose_name_plural = _("successions of institutions")
+        constraints = succession_constraints("institution_succession")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from sources.history import recording
 from sources.models import ChangeKind, ChangeSet
 
-from .models import Institution, InstitutionName, InstitutionRedirect
+from .models import Institution, InstitutionName, InstitutionRedirect, InstitutionSuccession
 
 # Fields of the survivor filled from the merged record when the survivor has none.
 FILLABLE = ["acronym", "website", "description", "parent"]
@@ -82,6 +82,7 @@ def merge_institutions(
             _move_signatures(survivor, merged, report)
             _move_participations(survivor, merged, report)
             _move_names_and_identifiers(survivor, merged, report)
+            _move_successions(survivor, merged, report)
             _move_simple_references(survivor, merged, report)
             for redirect in merged.redirects.all():  # slugs merged into it before
                 redirect.institution = survivor
@@ -250,6 +251,32 @@ def _move_names_and_identifiers(
         report.lines.append(_("Identifier %(id)s moves to the survivor.") % {"id": i})
 
 
+def _move_successions(survivor: Institution, merged: Institution, report: MergeReport) -> None:
+    """Lineage moves too; a succession between the two records (now one) or one the
+    survivor also records is dropped (it stays in the history)."""
+    moved = dropped = 0
+    links = InstitutionSuccession.objects.filter(predecessor=merged) | (
+        InstitutionSuccession.objects.filter(successor=merged)
+    )
+    for link in links.prefetch_related("sources"):
+        predecessor = survivor.pk if link.predecessor_id == merged.pk else link.predecessor_id
+        successor = survivor.pk if link.successor_id == merged.pk else link.successor_id
+        twin = InstitutionSuccession.objects.filter(
+            predecessor_id=predecessor, successor_id=successor, former_name=link.former_name
+        ).first()
+        if predecessor == successor or twin is not None:
+            if twin is not None:
+                twin.sources.add(*link.sources.all())
+            link.delete()
+            dropped += 1
+            continue
+        link.predecessor_id, link.successor_id = predecessor, successor
+        link.save()
+        moved += 1
+    report.add(moved, _("%(n)s succession(s) move to the survivor."))
+    report.add(dropped, _("%(n)s succession(s) between or shared by the two records are dropped."))
+
+
 def _move_simple_references(
     survivor: Institution, merged: Institution, report: MergeReport
 ) -> None:
@@ -262,6 +289,8 @@ def _move_simple_references(
         "other_names",
         "identifiers",
         "redirects",
+        "successor_links",
+        "predecessor_links",
     }
     for rel in Institution._meta.related_objects:
         if not rel.one_to_many or rel.get_accessor_name() in handled:

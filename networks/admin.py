@@ -21,6 +21,7 @@ from .models import (
     Membership,
     Memorandum,
     Network,
+    NetworkSuccession,
     OutcomeDocument,
     Signatory,
 )
@@ -77,6 +78,38 @@ class NetworkMembershipAsMemberInline(InstitutionMembershipInline):
     verbose_name_plural = _("memberships in other networks")
 
 
+class NetworkPredecessorInline(institution_admin.PredecessorInline):
+    """What the network was before: its predecessors (or a former name)."""
+
+    model = NetworkSuccession
+
+
+class NetworkSuccessorInline(institution_admin.SuccessorInline):
+    """What followed the network (the FSF: the FSB)."""
+
+    model = NetworkSuccession
+
+
+@admin.register(NetworkSuccession)
+class NetworkSuccessionAdmin(institution_admin.InstitutionSuccessionAdmin):
+    pass
+
+
+# Where a completeness statement goes on a network's and a memorandum's page.
+LIST_FIELDSET = (
+    _("Completeness of the list"),
+    {
+        "fields": [
+            "list_status",
+            ("list_total_qualifier", "list_total", "list_unit"),
+            "list_as_of",
+            "list_source",
+            "list_note",
+        ]
+    },
+)
+
+
 # --- Importing member and signatory lists ---------------------------------------------
 
 
@@ -95,10 +128,15 @@ class NetworkAdmin(CuratedAdmin):
     ]
     search_fields = ["name", "acronym", "slug", "issue_area"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["host", "parent", "sources"]
+    autocomplete_fields = ["host", "parent", "sources", "list_source"]
     list_select_related = ["host"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [NetworkMembershipInline, NetworkMembershipAsMemberInline]
+    inlines = [
+        NetworkMembershipInline,
+        NetworkMembershipAsMemberInline,
+        NetworkPredecessorInline,
+        NetworkSuccessorInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "description", "website", "wikidata_id"]}),
         (
@@ -134,6 +172,7 @@ class NetworkAdmin(CuratedAdmin):
                 ]
             },
         ),
+        LIST_FIELDSET,
         (_("Provenance"), {"fields": ["sources", "created_at", "updated_at"]}),
     ]
 
@@ -282,7 +321,7 @@ class MemorandumAdmin(CuratedAdmin):
     list_filter = ["kind", "sector", "network"]
     search_fields = ["title", "short_title", "slug", "subject"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["network", "sources"]
+    autocomplete_fields = ["network", "sources", "list_source"]
     list_select_related = ["network"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [SignatoryInline]

@@ -1,9 +1,10 @@
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Jurisdiction
@@ -12,16 +13,20 @@ from sources.models import (
     Absolute,
     Organisation,
     OrganisationQuerySet,
+    Source,
     SourcedModel,
+    Succession,
     history_records,
     http_url_constraint,
     organisation_constraints,
+    succession_constraints,
 )
 from sources.partial_dates import (
     DatePrecision,
     format_partial_date,
     iso_partial_date,
     partial_date_constraint,
+    period_last_day,
     precision_field,
     truncate,
 )
@@ -82,23 +87,234 @@ class DecisionRule(models.TextChoices):
     QUALIFIED_MAJORITY = "qualified_majority", _("Qualified or weighted majority")
 
 
+class ListStatus(models.TextChoices):
+    COMPLETE = "complete", _("Complete")
+    PARTIAL = "partial", _("Partial")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class TotalQualifier(models.TextChoices):
+    """How the source words the official total: "45", "about 177", "more than 130"."""
+
+    EXACT = "exact", _("exactly")
+    ABOUT = "about", _("about")
+    MORE_THAN = "more_than", _("more than")
+    UP_TO = "up_to", _("up to")
+
+
+@dataclass(frozen=True)
+class ListCompleteness:
+    """How complete a list of members (or signatories) is, as a reader needs it: our
+    count `listed` (N) against the official `total` (M) of a dated `source`."""
+
+    status: str
+    listed: int | None
+    total: int | None
+    qualifier: str
+    unit: str
+    as_of: datetime.date | None
+    source: Source | None
+    note: str
+
+    @property
+    def is_complete(self) -> bool:
+        """Only a complete list can show that someone is not a member."""
+        return self.status == ListStatus.COMPLETE
+
+    @property
+    def status_label(self) -> str:
+        return ListStatus(self.status).label
+
+    @property
+    def total_display(self) -> str:
+        """The official total as the source words it: '45', 'more than 130 jurisdictions'."""
+        if self.total is None:
+            return ""
+        words = (
+            []
+            if self.qualifier == TotalQualifier.EXACT
+            else [str(TotalQualifier(self.qualifier).label)]
+        )
+        words.append(str(self.total))
+        if self.unit:
+            words.append(self.unit)
+        return " ".join(words)
+
+    @property
+    def statement(self) -> str:
+        """The short form shown beside a count: 'complete as of 19 March 2018',
+        'partial: 84 of 140 competition agencies', 'unknown'."""
+        if self.status == ListStatus.COMPLETE:
+            if self.as_of:
+                return _("complete as of %(date)s") % {
+                    "date": formats.date_format(self.as_of, "DATE_FORMAT")
+                }
+            return str(_("complete"))
+        if self.status == ListStatus.PARTIAL and self.total is not None:
+            return _("partial: %(listed)s of %(total)s") % {
+                "listed": self.listed if self.listed is not None else "?",
+                "total": self.total_display,
+            }
+        if self.status == ListStatus.PARTIAL:
+            return str(_("partial"))
+        if self.total is not None:
+            return _("unknown (official total: %(total)s)") % {"total": self.total_display}
+        return str(_("unknown"))
+
+
+class ListedModel(models.Model):
+    """A record with a list (a network's members, a memorandum's signatories) that
+    states how complete our copy of that list is, and on what evidence.
+
+    Complete: our list equals an official list of `list_as_of`. Partial: we hold N of
+    the official total M (`list_total`; N is counted from our records). Unknown: no
+    official list or total to compare with (an official total may still be recorded
+    when the names could not be checked against it).
+    """
+
+    list_status = models.CharField(
+        max_length=8,
+        choices=ListStatus.choices,
+        default=ListStatus.UNKNOWN,
+        help_text=_(
+            "How complete our list is: complete (it equals an official list of the date "
+            "given), partial (we hold fewer than the official total) or unknown."
+        ),
+    )
+    list_total = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("The official total M the source gives (empty when none is known)."),
+    )
+    list_total_qualifier = models.CharField(
+        max_length=9,
+        choices=TotalQualifier.choices,
+        default=TotalQualifier.EXACT,
+        help_text=_(
+            "How the source words the total: exactly, about, more than or up to that number."
+        ),
+    )
+    list_unit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "What the official total counts when it is not what we list, e.g. 'jurisdictions'."
+        ),
+    )
+    list_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("The date of the official list or total (by default its source's date)."),
+    )
+    list_source = models.ForeignKey(
+        Source,
+        # The evidence of a completeness statement outlives any tidying of sources.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The source of the official list or total."),
+    )
+    list_note = models.TextField(
+        blank=True, help_text=_("What the source says of the total, and any caveat.")
+    )
+
+    class Meta:
+        abstract = True
+
+    def completeness(self, listed: int | None = None) -> ListCompleteness:
+        """The statement, with N from `listed` or the row's `listed_count` annotation
+        (`with_list_counts()`)."""
+        if listed is None:
+            listed = getattr(self, "listed_count", None)
+        return ListCompleteness(
+            status=self.list_status,
+            listed=listed,
+            total=self.list_total,
+            qualifier=self.list_total_qualifier,
+            unit=self.list_unit,
+            as_of=self.list_as_of,
+            source=self.list_source if self.list_source_id else None,
+            note=self.list_note,
+        )
+
+    @property
+    def list_completeness(self) -> ListCompleteness:
+        return self.completeness()
+
+
+def list_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """A completeness statement says what it rests on."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(list_status__in=ListStatus.values),
+            name=f"{prefix}_list_status_valid",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(list_total_qualifier__in=TotalQualifier.values),
+            name=f"{prefix}_list_qualifier_valid",
+        ),
+        models.CheckConstraint(
+            # Complete: an official list of a date, from a source.
+            condition=~models.Q(list_status=ListStatus.COMPLETE)
+            | models.Q(list_source__isnull=False, list_as_of__isnull=False),
+            name=f"{prefix}_list_complete_sourced",
+            violation_error_message=_("A complete list needs its source and date."),
+        ),
+        models.CheckConstraint(
+            # Partial: N of M, M from a source.
+            condition=~models.Q(list_status=ListStatus.PARTIAL)
+            | models.Q(list_total__isnull=False),
+            name=f"{prefix}_list_partial_total",
+            violation_error_message=_("A partial list needs the official total."),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(list_total__isnull=True) | models.Q(list_source__isnull=False),
+            name=f"{prefix}_list_total_sourced",
+            violation_error_message=_("An official total needs its source."),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(list_total_qualifier=TotalQualifier.EXACT)
+            | models.Q(list_total__isnull=False),
+            name=f"{prefix}_list_qualifier_needs_total",
+            violation_error_message=_("Give the total the qualifier is about."),
+        ),
+    ]
+
+
 class NetworkQuerySet(OrganisationQuerySet):
     def with_function(self, *functions: str) -> "NetworkQuerySet":
         """Networks with any of the functions (see `Network.function_q`)."""
         return self.filter(Network.function_q(*functions))
 
     def with_member_counts(self, on: datetime.date | None = None) -> "NetworkQuerySet":
-        """Annotate `member_count`: members (any role) on the date, today by default."""
+        """Annotate `member_count`: members (any role) on the date, today by default,
+        confirmed or possible (`Membership.as_of_q`); and apart, `confirmed_member_count`
+        and `possible_member_count` (`Membership.confirmed_on_q`, `possible_on_q`)."""
+        on = on or timezone.localdate()
         return self.annotate(
-            member_count=models.Count(
-                "memberships",
-                filter=Membership.as_of_q(on or timezone.localdate(), prefix="memberships__"),
-                distinct=True,
+            **{
+                name: models.Count(
+                    "memberships", filter=rule(on, prefix="memberships__"), distinct=True
+                )
+                for name, rule in (
+                    ("member_count", Membership.as_of_q),
+                    ("confirmed_member_count", Membership.confirmed_on_q),
+                    ("possible_member_count", Membership.possible_on_q),
+                )
+            }
+        )
+
+    def with_list_counts(self) -> "NetworkQuerySet":
+        """Annotate `listed_count`: N of the completeness statement (`Membership.listed_q`)."""
+        return self.annotate(
+            listed_count=models.Count(
+                "memberships", filter=Membership.listed_q(prefix="memberships__"), distinct=True
             )
         )
 
 
-class Network(Organisation):
+class Network(Organisation, ListedModel):  # noqa: DJ008 (__str__ from Organisation)
     """A pattern of regular, purposive relations among like government units across borders."""
 
     name = models.CharField(
@@ -230,6 +446,7 @@ class Network(Organisation):
                 condition=~models.Q(wikidata_id=""),
                 name="network_wikidata_unique",
             ),
+            *list_constraints("network"),
         ]
         indexes = [
             # Typology facets on the networks list and API.
@@ -292,8 +509,32 @@ class EndReason(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet):
     def as_of(self, on: datetime.date) -> "MembershipQuerySet":
-        """Memberships held on the date. See `Membership.as_of_q` for imprecise dates."""
+        """Memberships that may be held on the date: confirmed or possible. See
+        `Membership.as_of_q` for imprecise dates and unknown starts."""
         return self.filter(Membership.as_of_q(on))
+
+    def confirmed_on(self, on: datetime.date) -> "MembershipQuerySet":
+        """Memberships known to be held on the date (`Membership.confirmed_on_q`)."""
+        return self.filter(Membership.confirmed_on_q(on))
+
+    def possible_on(self, on: datetime.date) -> "MembershipQuerySet":
+        """Memberships possibly held on the date: start unknown, and no source of the
+        date or earlier lists them (`Membership.possible_on_q`)."""
+        return self.filter(Membership.possible_on_q(on))
+
+    def with_known_from(self) -> "MembershipQuerySet":
+        """Each membership with `known_from_date`: the earliest date of its sources, from
+        which it is known to hold (`Membership.known_from_expression`)."""
+        return self.annotate(known_from_date=Membership.known_from_expression())
+
+    def with_confirmed_on(self, on: datetime.date) -> "MembershipQuerySet":
+        """Each membership marked `confirmed_then`: confirmed on the date, in the same
+        query (a row held then and not confirmed is possible)."""
+        return self.annotate(
+            confirmed_then=models.ExpressionWrapper(
+                Membership.confirmed_on_q(on), output_field=models.BooleanField()
+            )
+        )
 
     def current(self) -> "MembershipQuerySet":
         """Memberships held today."""
@@ -312,15 +553,87 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
+class BoundBasis(models.TextChoices):
+    """What a boundary of a membership's period rests on."""
+
+    RECORDED = "recorded", _("Recorded date")
+    SOURCE_DATE = "source_date", _("Date of the source that lists it")
+    MEMBER_FOUNDED = "member_founded", _("The member's founding")
+    NETWORK_FOUNDED = "network_founded", _("The network's founding")
+    MEMBER_DISSOLVED = "member_dissolved", _("The member's dissolution")
+    NETWORK_DISSOLVED = "network_dissolved", _("The network's dissolution")
+
+
+# The date of a source from which a membership it lists, start unknown, is known to hold:
+# the date the page describes (`as_of`), not the day it was read (`accessed_on`): an
+# archived list of 2004 read in 2025 proves membership in 2004. Read by
+# `Membership.known_from_expression` and `Membership.known_from`.
+KNOWN_FROM_SOURCE_FIELD = "as_of"
+
+Bound = tuple[datetime.date | None, str | None]
+
+
+def _latest(bounds: list[Bound]) -> Bound:
+    """The latest of the known bounds (the first listed wins a tie), or (None, None)."""
+    known = [bound for bound in bounds if bound[0] is not None]
+    return max(known, key=lambda bound: bound[0]) if known else (None, None)
+
+
+def _earliest(bounds: list[Bound]) -> Bound:
+    known = [bound for bound in bounds if bound[0] is not None]
+    return min(known, key=lambda bound: bound[0]) if known else (None, None)
+
+
 class HeldPeriod:
-    """`held_on`, for a Membership and for lighter rows that carry the same three dates
-    (`start_date`, `end_date`, `end_date_precision`; visuals.graphs.Span)."""
+    """When a membership counts, for a Membership and for lighter rows that carry the
+    same dates (visuals.graphs.Span): its own `start_date`, `end_date` and
+    `end_date_precision`, and `member_founded_on`, `member_dissolved_on`,
+    `network_founded_on` and `network_dissolved_on` (a membership never counts before
+    its member or network existed, nor after either was dissolved)."""
+
+    def first_day(self) -> Bound:
+        """The first day it counts (None: no bound known) and what sets it: the recorded
+        start, or the founding of the member or of the network when later (or when the
+        start is unknown). A start or founding known to the year counts from 1 January."""
+        return _latest(
+            [
+                (self.start_date, BoundBasis.RECORDED),
+                (Organisation.lifetime(self.member_founded_on, None)[0], BoundBasis.MEMBER_FOUNDED),
+                (
+                    Organisation.lifetime(self.network_founded_on, None)[0],
+                    BoundBasis.NETWORK_FOUNDED,
+                ),
+            ]
+        )
+
+    def last_day(self) -> Bound:
+        """The last day it counts (None: open) and what sets it: the recorded end (a
+        year-only end covers the whole year), or the dissolution of the member or of the
+        network when earlier (or when no end is recorded)."""
+        own = period_last_day(self.end_date, self.end_date_precision) if self.end_date else None
+        return _earliest(
+            [
+                (own, BoundBasis.RECORDED),
+                (
+                    Organisation.lifetime(None, self.member_dissolved_on)[1],
+                    BoundBasis.MEMBER_DISSOLVED,
+                ),
+                (
+                    Organisation.lifetime(None, self.network_dissolved_on)[1],
+                    BoundBasis.NETWORK_DISSOLVED,
+                ),
+            ]
+        )
 
     def held_on(self, on: datetime.date) -> bool:
-        """Python twin of `Membership.as_of_q`, for rows already loaded."""
-        if self.start_date and self.start_date > on:
-            return False
-        return self.end_date is None or self.end_date >= truncate(on, self.end_date_precision)
+        """Python twin of `Membership.as_of_q` (may be held), for rows already loaded."""
+        first, last = self.first_day()[0], self.last_day()[0]
+        return (first is None or first <= on) and (last is None or on <= last)
+
+    def ended_by(self, on: datetime.date) -> bool:
+        """Python twin of `Membership.ended_q`: its last day is before the date."""
+        last = self.last_day()[0]
+        return last is not None and last < on
 
     def overlaps(self, other: "HeldPeriod") -> bool:
         """The two periods share a day; an unknown start or end reaches the other period."""
@@ -492,33 +805,150 @@ class Membership(HeldPeriod, SourcedModel):
     def end_display(self) -> str:
         return format_partial_date(self.end_date, self.end_date_precision)
 
+    # The lifetimes of the member and the network (`HeldPeriod`); the pages and the API
+    # load both with the membership.
+    @property
+    def member_founded_on(self) -> datetime.date | None:
+        return self.member.founded_on
+
+    @property
+    def member_dissolved_on(self) -> datetime.date | None:
+        return self.member.dissolved_on
+
+    @property
+    def network_founded_on(self) -> datetime.date | None:
+        return self.network.founded_on
+
+    @property
+    def network_dissolved_on(self) -> datetime.date | None:
+        return self.network.dissolved_on
+
+    @property
+    def start_known(self) -> bool:
+        return self.start_date is not None
+
+    def known_from(self) -> datetime.date | None:
+        """The earliest date of its sources: from then, a source says it holds. The
+        `known_from_date` annotation (`with_known_from()`) when loaded, else its sources
+        (prefetched by the pages)."""
+        if "known_from_date" in self.__dict__:
+            return self.known_from_date
+        dates = [getattr(source, KNOWN_FROM_SOURCE_FIELD) for source in self.sources.all()]
+        return min((d for d in dates if d is not None), default=None)
+
+    def confirmed_from(self) -> Bound:
+        """The first day it is confirmed (None: never) and what that rests on: the
+        recorded start, else the date of the earliest source that lists it; never before
+        its member or network was founded."""
+        own = (
+            (self.start_date, BoundBasis.RECORDED)
+            if self.start_date
+            else (self.known_from(), BoundBasis.SOURCE_DATE)
+        )
+        if own[0] is None:
+            return None, None
+        return _latest(
+            [
+                own,
+                (self.member_founded_on, BoundBasis.MEMBER_FOUNDED),
+                (self.network_founded_on, BoundBasis.NETWORK_FOUNDED),
+            ]
+        )
+
+    def confirmed_on(self, on: datetime.date) -> bool:
+        """Python twin of `confirmed_on_q`."""
+        first = self.confirmed_from()[0]
+        return self.held_on(on) and first is not None and first <= on
+
+    def possible_on(self, on: datetime.date) -> bool:
+        """Python twin of `possible_on_q`."""
+        return self.held_on(on) and not self.confirmed_on(on)
+
+    def status_on(self, on: datetime.date) -> str | None:
+        """Its status on the date, "confirmed" or "possible"; None when it does not count."""
+        if not self.held_on(on):
+            return None
+        return "confirmed" if self.confirmed_on(on) else "possible"
+
+    @staticmethod
+    def _not_ended_q(on: datetime.date, prefix: str = "") -> models.Q:
+        """No end recorded, or the period of its end (a year-only end: that whole year)
+        reaches the date."""
+        not_ended = models.Q(**{f"{prefix}end_date__isnull": True})
+        for precision in DatePrecision.values:
+            not_ended |= models.Q(
+                **{
+                    f"{prefix}end_date_precision": precision,
+                    f"{prefix}end_date__gte": truncate(on, precision),
+                }
+            )
+        return not_ended
+
     @staticmethod
     def as_of_q(on: datetime.date, prefix: str = "") -> models.Q:
-        """Held on `on`: started on or before it and not ended before it.
+        """May be held on `on`: started on or before it, not ended before it, and its
+        member and its network existed on it (`Organisation.existed_q`).
 
         A date known only to the year (or month) covers that whole period: a member
         since "2009" counts from 1 January 2009, one that left in "2012" counts until
-        31 December 2012. An unknown start counts as "since before our records".
+        31 December 2012. An unknown start counts from the founding of the member and of
+        the network, as far as those are known; on a date before any source lists it,
+        such a membership is only possible (`possible_on_q`), not confirmed.
         """
         p = prefix
         started = models.Q(**{f"{p}start_date__isnull": True}) | models.Q(
             **{f"{p}start_date__lte": on}
         )
-        not_ended = models.Q(**{f"{p}end_date__isnull": True})
-        for precision in DatePrecision.values:
-            not_ended |= models.Q(
-                **{
-                    f"{p}end_date_precision": precision,
-                    f"{p}end_date__gte": truncate(on, precision),
-                }
-            )
-        return started & not_ended
+        return (
+            started
+            & Membership._not_ended_q(on, p)
+            & Organisation.existed_q(on, f"{p}member_institution__")
+            & Organisation.existed_q(on, f"{p}member_network__")
+            & Organisation.existed_q(on, f"{p}network__")
+        )
+
+    @staticmethod
+    def known_from_expression(prefix: str = "") -> models.Subquery:
+        """The earliest date of the membership's sources (see KNOWN_FROM_SOURCE_FIELD)."""
+        field = f"source__{KNOWN_FROM_SOURCE_FIELD}"
+        return models.Subquery(
+            Membership.sources.through.objects.filter(membership_id=models.OuterRef(f"{prefix}pk"))
+            .order_by(field)
+            .values(field)[:1]
+        )
+
+    @staticmethod
+    def _known_by_q(on: datetime.date, prefix: str = "") -> models.Q:
+        """Its start is recorded, or a source of the date or earlier lists it."""
+        listed = Membership.sources.through.objects.filter(
+            membership_id=models.OuterRef(f"{prefix}pk"),
+            **{f"source__{KNOWN_FROM_SOURCE_FIELD}__lte": on},
+        )
+        return models.Q(**{f"{prefix}start_date__isnull": False}) | models.Q(models.Exists(listed))
+
+    @staticmethod
+    def confirmed_on_q(on: datetime.date, prefix: str = "") -> models.Q:
+        """Known to be held on `on`: held then (`as_of_q`), and its start is recorded or
+        a source dated then or earlier lists it (`known_from`)."""
+        return Membership.as_of_q(on, prefix) & Membership._known_by_q(on, prefix)
+
+    @staticmethod
+    def possible_on_q(on: datetime.date, prefix: str = "") -> models.Q:
+        """Possibly held on `on`: it may be held then (`as_of_q`) but is not confirmed (its
+        start is unknown and only sources dated later list it)."""
+        return Membership.as_of_q(on, prefix) & ~Membership._known_by_q(on, prefix)
 
     @staticmethod
     def ended_q(on: datetime.date | None = None, prefix: str = "") -> models.Q:
-        """Ended by `on` (today by default): it has an end and is not held on that date."""
-        return models.Q(**{f"{prefix}end_date__isnull": False}) & ~Membership.as_of_q(
-            on or timezone.localdate(), prefix=prefix
+        """Ended by `on` (today by default): its last day is before the date, by its
+        recorded end or by the dissolution of its member or network (`HeldPeriod.last_day`)."""
+        on = on or timezone.localdate()
+        p = prefix
+        return (
+            (models.Q(**{f"{p}end_date__isnull": False}) & ~Membership._not_ended_q(on, p))
+            | ~Organisation.active_q(on, f"{p}member_institution__")
+            | ~Organisation.active_q(on, f"{p}member_network__")
+            | ~Organisation.active_q(on, f"{p}network__")
         )
 
     def clean(self) -> None:
@@ -544,6 +974,26 @@ class Membership(HeldPeriod, SourcedModel):
                     % {"member": self.member}
                 )
 
+    # The roles an official member total counts; observers, affiliates and the
+    # secretariat are not in it.
+    LISTED_ROLES = (Role.MEMBER, Role.ASSOCIATE, Role.CHAIR, Role.VICE_CHAIR)
+
+    @staticmethod
+    def listed_q(prefix: str = "") -> models.Q:
+        """In the network's list as its official total counts it (N of "partial: N of
+        M"): a member, associate, chair or vice-chair held today; for a network that
+        has ended, one that lasted until it ended (no end, or an end no earlier than
+        the network's)."""
+        p = prefix
+        network = f"{p}network__" if p else "network__"
+        ended = ~Network.active_q(prefix=network)
+        until_end = models.Q(**{f"{p}end_date__isnull": True}) | models.Q(
+            **{f"{p}end_date__gte": models.F(f"{network}dissolved_on")}
+        )
+        return models.Q(**{f"{p}role__in": Membership.LISTED_ROLES}) & (
+            (~ended & Membership.as_of_q(timezone.localdate(), prefix=p)) | (ended & until_end)
+        )
+
 
 class MemorandumKind(models.TextChoices):
     BILATERAL = "bilateral", _("Bilateral")
@@ -559,8 +1009,20 @@ class MemorandumQuerySet(models.QuerySet):
         """Memoranda terminated by the date (today by default): the rest of `in_force()`."""
         return self.exclude(Memorandum.in_force_q(on))
 
+    def with_list_counts(self) -> "MemorandumQuerySet":
+        """Annotate `listed_count`, N of the completeness statement: signatories party
+        today; for a terminated memorandum, those that had not withdrawn before it ended."""
+        party = models.Q(signatories__withdrawn_on__isnull=True) | (
+            models.Q(terminated_on__isnull=True, signatories__withdrawn_on__gt=timezone.localdate())
+            | models.Q(
+                terminated_on__isnull=False,
+                signatories__withdrawn_on__gte=models.F("terminated_on"),
+            )
+        )
+        return self.annotate(listed_count=models.Count("signatories", filter=party, distinct=True))
 
-class Memorandum(SourcedModel):
+
+class Memorandum(SourcedModel, ListedModel):
     """A memorandum of understanding: a written, non-treaty arrangement between institutions."""
 
     title = models.CharField(max_length=400, help_text=_("Title as signed."))
@@ -630,6 +1092,7 @@ class Memorandum(SourcedModel):
             ),
             partial_date_constraint("signed_on", "memorandum_signed_precision"),
             http_url_constraint("document_url", "memorandum_document_http"),
+            *list_constraints("memorandum"),
         ]
         indexes = [
             models.Index(fields=["kind"], name="memorandum_kind_idx"),
@@ -970,3 +1433,35 @@ class OutcomeDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NetworkSuccession(Succession):
+    """A network followed by another (or renamed), per a source: the Financial
+    Stability Forum replaced by the Financial Stability Board in 2009."""
+
+    predecessor = models.ForeignKey(
+        Network,
+        # Lineage is history: the networks it names are not deleted from under it.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successor_links",
+        help_text=_(
+            "The network that came before (empty for a renaming within one record, with "
+            "its former name)."
+        ),
+    )
+    successor = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        related_name="predecessor_links",
+        help_text=_("The network that followed it."),
+    )
+
+    history = history_records(sourced=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("succession of networks")
+        verbose_name_plural = _("successions of networks")
+        constraints = succession_constraints("network_succession")

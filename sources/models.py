@@ -1,5 +1,6 @@
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,8 @@ from .partial_dates import (
 # Makes a site path absolute for JSON-LD, e.g. `request.build_absolute_uri`.
 Absolute = Callable[[str], str]
 SCHEMA_ORG = "https://schema.org"
+# The W3C Organization Ontology, for lineage (schema.org has no terms for it).
+ORG = "http://www.w3.org/ns/org#"
 
 # The one rule for published links: a full http:// or https:// address. Forms (through
 # sources.forms.HttpURLField), the loader and the list imports check with it;
@@ -303,6 +306,12 @@ class Organisation(SourcedModel):
         on = on or timezone.localdate()
         return self.dissolved_on is None or self.dissolved_on > on
 
+    def existed_on(self, on: datetime.date) -> bool:
+        """Founded by the date (or founding unknown) and not yet dissolved: the body a
+        page about that date may name (Python twin of `existed_q`). A founding known to
+        the year counts from its first day."""
+        return (self.founded_on is None or self.founded_on <= on) and self.is_active(on)
+
     @property
     def founded_display(self) -> str:
         return format_partial_date(self.founded_on, self.founded_on_precision)
@@ -358,6 +367,27 @@ class Organisation(SourcedModel):
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
+    @staticmethod
+    def existed_q(on: datetime.date, prefix: str = "") -> models.Q:
+        """Existed on `on`: founded by then (a founding known only to the year or month
+        counts from the first day of that period, the day stored) and active on it. The
+        condition a membership's member and network must meet to count on a date; for
+        dates loaded without their record, `lifetime` gives the same bounds."""
+        return (
+            models.Q(**{f"{prefix}founded_on__isnull": True})
+            | models.Q(**{f"{prefix}founded_on__lte": on})
+        ) & Organisation.active_q(on, prefix)
+
+    @staticmethod
+    def lifetime(
+        founded_on: datetime.date | None, dissolved_on: datetime.date | None
+    ) -> tuple[datetime.date | None, datetime.date | None]:
+        """The first and the last day a body existed (None: not known to be bounded), the
+        Python twin of `existed_q`: a body is no longer active on the day it is dissolved
+        (`active_q`)."""
+        last = dissolved_on - datetime.timedelta(days=1) if dissolved_on else None
+        return founded_on, last
+
 
 def organisation_constraints(
     prefix: str, *, ends_before_founded: str
@@ -375,3 +405,220 @@ def organisation_constraints(
         partial_date_constraint("dissolved_on", f"{prefix}_dissolved_precision"),
         http_url_constraint("website", f"{prefix}_website_http"),
     ]
+
+
+class SuccessionKind(models.TextChoices):
+    """How one body followed another (after the W3C Organization Ontology's
+    org:ChangeEvent: the predecessor is its org:originalOrganization, the successor
+    org:resultedFrom it)."""
+
+    RENAMED = "renamed", _("Renamed")
+    MERGED_INTO = "merged_into", _("Merged into")
+    SPLIT_INTO = "split_into", _("Split into")
+    REPLACED_BY = "replaced_by", _("Replaced by")
+    ABSORBED_BY = "absorbed_by", _("Absorbed by")
+
+
+# The kind as a noun, shown beside a predecessor ("Formerly") or a successor
+# ("Succeeded by") on either body's page: the same word reads right on both.
+SUCCESSION_NOUNS = {
+    SuccessionKind.RENAMED: _("renaming"),
+    SuccessionKind.MERGED_INTO: _("merger"),
+    SuccessionKind.SPLIT_INTO: _("split"),
+    SuccessionKind.REPLACED_BY: _("replacement"),
+    SuccessionKind.ABSORBED_BY: _("absorption"),
+}
+
+
+class SuccessionQuerySet(models.QuerySet):
+    def lineage_of(self, record: models.Model) -> "SuccessionQuerySet":
+        """Every succession `record` is part of, either end, oldest first, with both
+        ends and the sources (for `Lineage`): two queries, whatever the lineage."""
+        return (
+            self.filter(models.Q(predecessor=record) | models.Q(successor=record))
+            .select_related("predecessor", "successor")
+            .prefetch_related("sources")
+            .order_by(models.F("date").asc(nulls_first=True), "pk")
+        )
+
+
+class Succession(SourcedModel):
+    """One body followed by another on a date, per a source: renamed, merged into,
+    split into, replaced by or absorbed by. The concrete models (institutions' and
+    networks') add `predecessor` and `successor`.
+
+    A body renamed without becoming a new record (the directory keeps one record for
+    both names) has no predecessor record: `former_name` holds the name it had before.
+    """
+
+    kind = models.CharField(
+        max_length=12,
+        choices=SuccessionKind.choices,
+        help_text=_(
+            "How the successor followed the predecessor: renamed, merged into (with other "
+            "bodies), split into (with other successors), replaced by, or absorbed by an "
+            "existing body."
+        ),
+    )
+    former_name = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "For a renaming within one record (no predecessor record): the name it had "
+            "before. Empty otherwise."
+        ),
+    )
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("When the succession took effect (empty when the source gives no date)."),
+    )
+    date_precision = precision_field("date")
+    note = models.TextField(
+        blank=True, help_text=_("What the source says, where its exact words matter.")
+    )
+
+    objects = SuccessionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return _("%(predecessor)s: %(kind)s %(successor)s") % {
+            "predecessor": self.predecessor_name,
+            "kind": self.get_kind_display().lower(),
+            "successor": self.successor,
+        }
+
+    def get_absolute_url(self) -> str:
+        return self.successor.get_absolute_url()
+
+    @property
+    def predecessor_name(self) -> str:
+        return str(self.predecessor) if self.predecessor_id else self.former_name
+
+    @property
+    def kind_noun(self) -> str:
+        return SUCCESSION_NOUNS[self.kind]
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def iso_date(self) -> str | None:
+        return iso_partial_date(self.date, self.date_precision)
+
+    def json_ld(self, absolute: Absolute) -> dict:
+        """The succession as an org:ChangeEvent (for `Lineage.json_ld`)."""
+        original = (
+            self.predecessor.json_ld_ref(absolute)
+            if self.predecessor_id
+            else {"@type": self.successor.json_ld_type, "name": self.former_name}
+        )
+        data = {
+            "@type": f"{ORG}ChangeEvent",
+            "description": str(self.get_kind_display()),
+            f"{ORG}originalOrganization": original,
+            f"{ORG}resultingOrganization": self.successor.json_ld_ref(absolute),
+        }
+        if self.date:
+            data["http://purl.org/dc/terms/date"] = self.iso_date
+        return data
+
+
+def succession_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """What every succession table holds to, named `<prefix>_…`."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(kind__in=SuccessionKind.values), name=f"{prefix}_kind_valid"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(predecessor__isnull=True)
+            | ~models.Q(predecessor=models.F("successor")),
+            name=f"{prefix}_not_itself",
+            violation_error_message=_("A body cannot succeed itself."),
+        ),
+        models.CheckConstraint(
+            # Either a predecessor record, or a renaming within one record with its
+            # former name: never both, never neither.
+            condition=models.Q(predecessor__isnull=False, former_name="")
+            | models.Q(predecessor__isnull=True, kind=SuccessionKind.RENAMED, former_name__gt=""),
+            name=f"{prefix}_predecessor_or_former_name",
+            violation_error_message=_(
+                "Give the predecessor, or (for a renaming within one record) its former name."
+            ),
+        ),
+        models.UniqueConstraint(
+            fields=["predecessor", "successor"],
+            condition=models.Q(predecessor__isnull=False),
+            name=f"{prefix}_unique",
+            violation_error_message=_("This succession is already recorded."),
+        ),
+        models.UniqueConstraint(
+            fields=["successor", "former_name"],
+            condition=models.Q(predecessor__isnull=True),
+            name=f"{prefix}_unique_former_name",
+            violation_error_message=_("This former name is already recorded."),
+        ),
+        partial_date_constraint("date", f"{prefix}_date_precision"),
+    ]
+
+
+class Lineage:
+    """The successions of one body, read from `Succession.objects.lineage_of(record)`:
+    what it was before (`predecessors`) and what followed it (`successors`)."""
+
+    def __init__(self, record: Organisation, successions):
+        self.record = record
+        rows = list(successions)
+        self.predecessors = [s for s in rows if s.successor_id == record.pk]
+        self.successors = [s for s in rows if s.predecessor_id == record.pk]
+
+    def __bool__(self) -> bool:
+        return bool(self.predecessors or self.successors)
+
+    def existing_on(self, on: datetime.date) -> list[Organisation]:
+        """The related bodies (predecessors and successors) that existed on the date."""
+        ends = [s.predecessor for s in self.predecessors if s.predecessor_id]
+        ends += [s.successor for s in self.successors]
+        return [body for body in ends if body.existed_on(on)]
+
+    def name_on(self, on: datetime.date) -> str:
+        """The record's name on the date, after any renaming within the record."""
+        later = [
+            s.former_name for s in self.predecessors if s.former_name and s.date and s.date > on
+        ]
+        # The earliest renaming after the date gives the name the body had then.
+        return later[0] if later else self.record.name
+
+    def json_ld(self, absolute: Absolute) -> dict:
+        """The lineage in the W3C Organization Ontology's terms, to add to the record's
+        schema.org JSON-LD: each succession an org:ChangeEvent the record resulted from
+        (its predecessors) or was changed by (its successors)."""
+        data = {}
+        if self.predecessors:
+            data[f"{ORG}resultedFrom"] = [s.json_ld(absolute) for s in self.predecessors]
+        if self.successors:
+            data[f"{ORG}changedBy"] = [s.json_ld(absolute) for s in self.successors]
+        return data
+
+    def on(self, on: datetime.date) -> "LineageOn":
+        """What a page about the date says of the record and its lineage."""
+        return LineageOn(
+            date=on,
+            existed=self.record.existed_on(on),
+            name=self.name_on(on),
+            existing=self.existing_on(on),
+        )
+
+
+@dataclass(frozen=True)
+class LineageOn:
+    """The body that existed on a date: the record itself (under `name`, its name then),
+    or, when it did not exist, the related bodies that did (`existing`)."""
+
+    date: datetime.date
+    existed: bool
+    name: str
+    existing: list

@@ -104,6 +104,17 @@ def truncate(value: datetime.date, precision: str) -> datetime.date:
     return value
 
 
+def period_last_day(value: datetime.date, precision: str) -> datetime.date:
+    """The last day of the period of `value` at `precision` (31 December of a year-only
+    date, the month's last day of a month-only one)."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        following = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+    return value
+
+
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
     """Human form: '2009', 'March 2009' or '17 March 2009'; empty when unknown."""
     if value is None:

@@ -6,7 +6,7 @@ Data built here is synthetic and for tests only.
 import datetime
 import itertools
 
-from institutions.models import Branch, Institution, Jurisdiction, Level
+from institutions.models import Branch, Institution, InstitutionSuccession, Jurisdiction, Level
 from networks.models import (
     Dimension,
     Meeting,
@@ -15,12 +15,13 @@ from networks.models import (
     Memorandum,
     MemorandumKind,
     Network,
+    NetworkSuccession,
     Origin,
     Reach,
     Sector,
     Signatory,
 )
-from sources.models import Source
+from sources.models import Source, SuccessionKind
 
 _counter = itertools.count(1)
 
@@ -136,3 +137,23 @@ def make_meeting(*, sources: list[Source] | None = None, **kwargs) -> Meeting:
     meeting = Meeting.objects.create(**values)
     meeting.sources.set(sources or [make_source()])
     return meeting
+
+
+def make_succession(
+    *,
+    successor: Institution | Network,
+    predecessor: Institution | Network | None = None,
+    sources: list[Source] | None = None,
+    **kwargs,
+) -> InstitutionSuccession | NetworkSuccession:
+    """A succession between two institutions or two networks (after the successor's
+    kind); without a predecessor, a renaming with a former name."""
+    model = NetworkSuccession if isinstance(successor, Network) else InstitutionSuccession
+    defaults = {"kind": SuccessionKind.REPLACED_BY}
+    if predecessor is None:
+        defaults = {"kind": SuccessionKind.RENAMED, "former_name": f"Former name {_n()}"}
+    succession = model.objects.create(
+        predecessor=predecessor, successor=successor, **(defaults | kwargs)
+    )
+    succession.sources.set(sources if sources is not None else [make_source()])
+    return succession

@@ -41,7 +41,11 @@ def compare(jurisdictions: list[Jurisdiction], on: datetime.date | None = None) 
         for j in jurisdictions
     }
     for institution in institutions:
-        owner = institution.jurisdiction.parent_id or institution.jurisdiction_id
+        # A subdivision's institutions count for its state, unless the subdivision itself
+        # is one of the columns (CA-ON beside DE).
+        owner = institution.jurisdiction_id
+        if owner not in columns:
+            owner = institution.jurisdiction.parent_id
         column = columns[owner]
         networks = sorted({m.network for m in institution.held}, key=lambda n: n.name)
         column["networks"] |= {n.slug for n in networks}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions import reference
 from institutions.regions import Region
-from networks.models import Membership, Network, Sector
+from networks.models import ListStatus, Membership, Network, Sector
 from visuals.graphs import map_areas, member_state
 
 # Our UN M49 regions against the `continent` column of country_converter's table.
@@ -110,6 +110,27 @@ def sources_note() -> str:
     }
 
 
+# Said wherever "who is missing" rests on a list that is not complete (#14 item 3).
+MISSING_UNPROVEN = _(
+    "Our list of this network's members is %(status)s: a state shown as not in may have a "
+    "member we have not recorded. Only a complete list shows who is missing."
+)
+
+
+def missing_caveat(network: Network) -> dict:
+    """Whether the network's list can show that a state is missing: only a complete one
+    can (`ListCompleteness.is_complete`); otherwise the notice that says so."""
+    completeness = network.completeness()
+    proven = completeness.is_complete
+    return {
+        "list_status": completeness.status,
+        "missing_proven": proven,
+        "notice": ""
+        if proven
+        else str(MISSING_UNPROVEN % {"status": str(completeness.status_label).lower()}),
+    }
+
+
 def group_members(group: str) -> list[Country]:
     return [country for country, groups in _table() if group in groups]
 
@@ -184,8 +205,8 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     labels = dict(Sector.choices)
     page = reverse("networks:network-detail", kwargs={"slug": "-slug-"})
     by_sector: dict[str, dict] = {}
-    for slug, name, acronym, sector, members, pk in networks.values_list(
-        "slug", "name", "acronym", "sector", "member_count", "pk"
+    for slug, name, acronym, sector, members, pk, list_status in networks.values_list(
+        "slug", "name", "acronym", "sector", "member_count", "pk", "list_status"
     ):
         entry = by_sector.setdefault(
             sector,
@@ -198,6 +219,9 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
                 "label": acronym or name,
                 "url": page.replace("-slug-", slug),
                 "members": members,
+                # Absence from a list that is not complete proves nothing.
+                "list_status": list_status,
+                "list_complete": list_status == ListStatus.COMPLETE,
             }
         )
     return [entry for entry in by_sector.values() if entry["in"]]

@@ -79,24 +79,31 @@ def network_memberships(
 
 @dataclass(frozen=True)
 class Span(HeldPeriod):
-    """A membership's dates only: enough to tell when it was held (`held_on`), cheap to
-    load."""
+    """A membership's dates only, with its member's and network's founding and
+    dissolution: enough to tell when it was held (`held_on`), cheap to load."""
 
     pk: int
     start_date: datetime.date | None
     start_date_precision: str
     end_date: datetime.date | None
     end_date_precision: str
+    member_founded_on: datetime.date | None
+    member_dissolved_on: datetime.date | None
+    network_founded_on: datetime.date | None
+    network_dissolved_on: datetime.date | None
 
 
 def membership_spans(network: Network) -> list[Span]:
     """The dates of all a network's memberships: one query, no model instances (a
     network with thousands of memberships over its history stays cheap)."""
     fields = ("pk", "start_date", "start_date_precision", "end_date", "end_date_precision")
-    return [
-        Span(*values)
-        for values in network.memberships.order_by("start_date", "pk").values_list(*fields)
+    # The member is an institution or a network: its dates from whichever it is.
+    lifetime = [
+        Coalesce(f"member_institution__{field}", f"member_network__{field}")
+        for field in ("founded_on", "dissolved_on")
     ]
+    rows = network.memberships.order_by("start_date", "pk").values_list(*fields, *lifetime)
+    return [Span(*values, network.founded_on, network.dissolved_on) for values in rows]
 
 
 def member_codes(areas: list[dict]) -> set[str]:
@@ -192,9 +199,15 @@ def network_timeline(
     today: datetime.date | None = None,
     as_of: datetime.date | None = None,
 ) -> list[dict]:
-    """Per year since the first recorded start: members at the year's end (the last
-    year: on its last day shown), and who joined and left during it (the first
+    """Per year since the first recorded start or end: members at the year's end (the
+    last year: on its last day shown), and who joined and left during it (the first
     TIMELINE_NAMES of each, with counts; their names in one more query).
+
+    Only known events are drawn: `members` counts the memberships whose start is
+    recorded; those whose start is unknown are counted apart, as `unknown_start`, in the
+    years they may have been held (from the founding of their member and network, as
+    far as known; never from the first year drawn, which would invent a founding cliff).
+    Both respect the member's and network's founding and dissolution (`held_on`).
 
     The timeline is the history up to today; an `as_of` date after today carries it on
     to that date, so that joins and departures already recorded for later are shown.
@@ -213,25 +226,28 @@ def network_timeline(
     first = min(starts + ends)
     if first > last.year:
         return []  # only joins recorded after the last day shown
-    delta: Counter = Counter()
+    # Per series (start recorded or not): +1 from the first year-end it is held at, -1
+    # after the last.
+    delta: dict[bool, Counter] = {True: Counter(), False: Counter()}
     joined, left = defaultdict(list), defaultdict(list)
     for row in rows:
         if row.start_date:
             joined[row.start_date.year].append(row)
         if row.end_date:
             left[row.end_date.year].append(row)
-        # Held at the end of every year from its start's year until the year it ended
-        # (that year too when a year-precision end covers 31 December).
-        low = row.start_date.year if row.start_date else first
-        if row.end_date is None:
-            high = last.year
-        else:
-            high = row.end_date.year
-            if not row.held_on(datetime.date(high, 12, 31)):
-                high -= 1
+        first_day, last_day = row.first_day()[0], row.last_day()[0]
+        # Held at the end of every year from the year it first counts (or the first year
+        # drawn) to the year it last counts on 31 December.
+        low = max(first_day.year, first) if first_day else first
+        high = last.year
+        if last_day is not None:
+            high = min(
+                high,
+                last_day.year if last_day.month == 12 and last_day.day == 31 else last_day.year - 1,
+            )
         if low <= high:
-            delta[low] += 1
-            delta[high + 1] -= 1
+            delta[row.start_date is not None][low] += 1
+            delta[row.start_date is not None][high + 1] -= 1
     # The members named on the timeline (TIMELINE_NAMES per year and direction).
     named = _named_members(
         {
@@ -240,13 +256,15 @@ def network_timeline(
             for row in year_rows[:TIMELINE_NAMES]
         },
     )
-    points, running = [], 0
+    points, known, unknown = [], 0, 0
     for year in range(first, last.year + 1):
-        running += delta[year]
+        known += delta[True][year]
+        unknown += delta[False][year]
         points.append(
             {
                 "year": year,
-                "members": running,
+                "members": known,
+                "unknown_start": unknown,
                 "joined_count": len(joined[year]),
                 "left_count": len(left[year]),
                 "joined": [
@@ -260,7 +278,9 @@ def network_timeline(
             }
         )
     # The last year's point counts the members on the last day, not at 31 December.
-    points[-1]["members"] = sum(1 for row in rows if row.held_on(last))
+    held = [row for row in rows if row.held_on(last)]
+    points[-1]["members"] = sum(1 for row in held if row.start_date)
+    points[-1]["unknown_start"] = sum(1 for row in held if not row.start_date)
     return points
 
 

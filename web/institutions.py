@@ -5,10 +5,12 @@ views reach memberships, signatures and meeting participations through the rever
 relations, and the Membership model through the relation's `related_model`.
 """
 
+import datetime
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 
+from django import forms
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
@@ -20,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from institutions.filters import JurisdictionFilterSet
-from institutions.models import Branch, Institution, Jurisdiction
+from institutions.models import Branch, Institution, InstitutionSuccession, Jurisdiction
 from links.pages import link_checks
+from sources.forms import AsOfField
+from sources.models import Lineage
 
 
 def membership_model() -> type[models.Model]:
@@ -36,6 +40,22 @@ def memberships_with_status(queryset: models.QuerySet) -> models.QuerySet:
         .prefetch_related("sources")
         .order_by("network__name", "start_date")
     )
+
+
+class LineageDateForm(forms.Form):
+    """The date a page's lineage box is read on (`as_of`): which body existed then."""
+
+    as_of = AsOfField()
+
+
+def add_lineage(context: dict, record, successions, on: datetime.date | None, absolute) -> None:
+    """Put in a detail page's context its `lineage` (templates/includes/lineage.html) and
+    `lineage_on`, what it says of the date `on` (when given), and add the lineage to the
+    page's JSON-LD."""
+    lineage = Lineage(record, successions)
+    context["lineage"] = lineage
+    context["lineage_on"] = lineage.on(on) if on and lineage else None
+    context["json_ld"] = {**context["json_ld"], **lineage.json_ld(absolute)}
 
 
 class PublicDetailMixin:
@@ -104,6 +124,11 @@ class InstitutionDetailView(PublicDetailMixin, DetailView):
                 ]
             ),
         )
+        form = LineageDateForm(self.request.GET or None)
+        on = form.cleaned_data["as_of"] if form.is_valid() else None
+        lineage = InstitutionSuccession.objects.lineage_of(institution)
+        add_lineage(context, institution, lineage, on, self.request.build_absolute_uri)
+        context["lineage_form_action"] = institution.get_absolute_url()
         return context
 
 

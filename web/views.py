@@ -31,19 +31,21 @@ from networks.filters import (
 from networks.models import (
     Dimension,
     Function,
+    ListStatus,
     Meeting,
     MeetingKind,
     Membership,
     Memorandum,
     MemorandumKind,
     Network,
+    NetworkSuccession,
     Origin,
     Reach,
     Sector,
 )
 from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
 from web import search as site_search
-from web.institutions import PublicDetailMixin
+from web.institutions import PublicDetailMixin, add_lineage
 
 # --- Shared pieces --------------------------------------------------------------------
 
@@ -467,6 +469,9 @@ class NetworkListView(FacetedListView):
             FacetSpec("sector", _("Sector"), count_by("sector"), Sector.choices),
             FacetSpec("origin", _("Origin"), count_by("origin"), Origin.choices),
             FacetSpec(
+                "list_status", _("Our list of members"), count_by("list_status"), ListStatus.choices
+            ),
+            FacetSpec(
                 "region",
                 _("Members' region"),
                 count_members("jurisdiction__region"),
@@ -482,13 +487,14 @@ class NetworkListView(FacetedListView):
         ]
 
     def get_base_queryset(self):
-        return Network.objects.all()
+        return Network.objects.select_related("list_source")
 
     def get_queryset(self):
         queryset = super().get_queryset()
         on = self.filterset.on if self.filterset.is_bound and self.filterset.is_valid() else None
         # Member counts on the list's `as_of` date; default order by name.
         queryset = queryset.with_member_counts(on)
+        queryset = queryset.with_list_counts()  # N of its completeness statement
         if not self.request.GET.get("ordering"):
             queryset = queryset.order_by("name")
         return queryset
@@ -514,7 +520,11 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
     """
 
     api_url_name = "api:network-detail"
-    queryset = Network.objects.select_related("host", "parent").prefetch_related("sources")
+    queryset = (
+        Network.objects.select_related("host", "parent", "list_source")
+        .prefetch_related("sources")
+        .with_list_counts()  # N of its completeness statement
+    )
     past_meetings = 10
     members_per_page = 100
     # Joined / left since the chosen date and former members: the most recent ones.
@@ -527,9 +537,15 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
         form = AsOfForm(self.request.GET or None)
         on = (form.cleaned_data["as_of"] if form.is_valid() else None) or today
         then, now = Membership.as_of_q(on), Membership.as_of_q(today)
+        possible = Membership.possible_on_q(on)
         ended = Membership.ended_q(today)
         counts = network.memberships.aggregate(
             members=models.Count("pk", filter=then),
+            # Members on the date are confirmed or possible; the possible ones are known
+            # only from sources dated later (from `possible_listed_from` to `…_until`).
+            possible=models.Count("pk", filter=possible),
+            possible_listed_from=models.Min(Membership.known_from_expression(), filter=possible),
+            possible_listed_until=models.Max(Membership.known_from_expression(), filter=possible),
             jurisdictions=models.Count(
                 "member_institution__jurisdiction", filter=then, distinct=True
             ),
@@ -541,11 +557,13 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
         members = network.memberships.select_related(
             "member_institution__jurisdiction", "member_network"
         )
+        # Confirmed members first, then the possible ones; by name within each.
         paginator = Paginator(
             members.as_of(on)
             .with_held_now()
+            .with_confirmed_on(on)
             .prefetch_related("sources")
-            .order_by(*member_name_order(), "pk"),
+            .order_by(models.F("confirmed_then").desc(), *member_name_order(), "pk"),
             self.members_per_page,
         )
         # The aggregate above already counted them: spare the paginator its own query.
@@ -563,8 +581,17 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             )
         former = list(
             members.ended(today)
+            .annotate(
+                ended_on=Coalesce(
+                    "end_date",
+                    "member_institution__dissolved_on",
+                    "member_network__dissolved_on",
+                    "network__dissolved_on",
+                )
+            )
             .prefetch_related("sources")
-            .order_by("-end_date", "pk")[: self.changes_shown]
+            # Latest first; one ended by a dissolution, with no end of its own, by that.
+            .order_by(models.F("ended_on").desc(), "pk")[: self.changes_shown]
         )
         past = list(
             network.meetings.past().select_related("jurisdiction")[: self.past_meetings + 1]
@@ -581,6 +608,10 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             member_count=counts["members"],
+            confirmed_count=counts["members"] - counts["possible"],
+            possible_count=counts["possible"],
+            possible_listed_from=counts["possible_listed_from"],
+            possible_listed_until=counts["possible_listed_until"],
             member_jurisdiction_count=counts["jurisdictions"],
             joined=joined,
             joined_count=counts["joined"] if changed else 0,
@@ -609,6 +640,11 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
                     *(source for row in (*shown, *former) for source in row.sources.all()),
                 ]
             ),
+        )
+        # Formerly / succeeded by, and on a past date which of them existed.
+        lineage = NetworkSuccession.objects.lineage_of(network)
+        add_lineage(
+            context, network, lineage, None if on == today else on, self.request.build_absolute_uri
         )
         return context
 
@@ -681,10 +717,11 @@ class MemorandumListView(FacetedListView):
         ]
 
     def get_base_queryset(self):
-        return Memorandum.objects.select_related("network")
+        return Memorandum.objects.select_related("network", "list_source")
 
     def get_queryset(self):
         queryset = super().get_queryset().annotate(signatory_count=models.Count("signatories"))
+        queryset = queryset.with_list_counts()  # N of its completeness statement
         if not self.request.GET.get("ordering"):
             queryset = queryset.order_by("title")
         return queryset
@@ -694,7 +731,11 @@ class MemorandumDetailView(PublicDetailMixin, DetailView):
     """A memorandum of understanding and its signatories, with dates, tiers and sources."""
 
     api_url_name = "api:memorandum-detail"
-    queryset = Memorandum.objects.select_related("network").prefetch_related("sources")
+    queryset = (
+        Memorandum.objects.select_related("network", "list_source")
+        .prefetch_related("sources")
+        .with_list_counts()
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
-from institutions.models import Branch
+from institutions.models import Branch, Institution
 from tests.factories import (
     make_institution,
     make_jurisdiction,
@@ -15,6 +15,7 @@ from tests.factories import (
     make_network,
     make_signatory,
     make_source,
+    make_succession,
 )
 
 pytestmark = pytest.mark.django_db
@@ -213,12 +214,12 @@ class TestRefusals:
         [
             ("/api/v1/networks/?as_of=2010-13-45", "as_of"),
             ("/api/v1/networks/?dimension=diagonal", "dimension"),
-            ("/api/v1/networks/?page=999", "page"),
+            ("/api/v1/networks/?page=0", "page"),
             ("/api/v1/networks/?page=abc", "page"),
             ("/api/v1/networks/?page_size=5000", "page_size"),
             ("/api/v1/networks/?page_size=0", "page_size"),
-            ("/api/v1/memberships/?network=no-such-network", "network"),
-            ("/api/v1/institutions/?jurisdiction=ZZ", "jurisdiction"),
+            ("/api/v1/meetings/?participant=not%20a%20slug", "participant"),
+            ("/api/v1/networks/?host=not%20a%20slug", "host"),
             ("/api/v1/memberships/?role=emperor", "role"),
             ("/api/v1/meetings/?starts_after=soon", "starts_after"),
         ],
@@ -235,6 +236,23 @@ class TestRefusals:
         response = api.get("/api/v1/networks/nope/")
         assert response.status_code == 404
         assert response.json()["error"]["status"] == 404
+
+    @pytest.mark.parametrize(
+        ("query", "param"),
+        [
+            # Well formed, but naming nothing: as a detail URL naming no record (and as
+            # the OpenAPI schema, which cannot know which slugs exist, documents it).
+            ("/api/v1/networks/?page=999", "page"),
+            ("/api/v1/memberships/?network=no-such-network", "network"),
+            ("/api/v1/institutions/?jurisdiction=ZZ", "jurisdiction"),
+        ],
+    )
+    def test_a_parameter_naming_nothing_is_a_404_naming_it(self, api, basel, query, param):
+        response = api.get(query)
+        assert response.status_code == 404
+        error = response.json()["error"]
+        assert (error["status"], error["code"]) == (404, "not_found")
+        assert param in error["fields"]
 
     @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
     def test_anonymous_writes_are_refused(self, api, basel, method):
@@ -305,19 +323,26 @@ def make_rows(kind: str, n: int):
         meeting.outcome_documents.create(title="Communiqué", url=f"https://example.org/c{i}")
         member_net = make_network()
         make_membership(network=network, member_network=member_net)
+        # Lineage, both ways, for the detail responses (predecessors and successors).
+        first = Institution.objects.get(slug=f"inst-{kind}-0")
+        make_succession(successor=first, predecessor=make_institution())
+        make_succession(predecessor=first, successor=make_institution())
+        make_succession(successor=network, predecessor=make_network())
+        make_succession(predecessor=network, successor=make_network())
 
 
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
         ("/api/v1/networks/", 3),
-        ("/api/v1/networks/big/", 2),
-        ("/api/v1/networks/big/?as_of=2020-01-01", 2),
+        # + its lineage, and the lineage's sources
+        ("/api/v1/networks/big/", 4),
+        ("/api/v1/networks/big/?as_of=2020-01-01", 4),
         ("/api/v1/networks/big/members/", 4),
         ("/api/v1/networks/big/members/?as_of=2020-01-01&format=csv", 4),
         ("/api/v1/institutions/", 5),
         ("/api/v1/institutions/?search=other+inst", 5),
-        ("/api/v1/institutions/inst-q-0/", 4),
+        ("/api/v1/institutions/inst-q-0/", 6),  # + lineage, its sources
         ("/api/v1/memberships/", 3),
         ("/api/v1/memoranda/", 3),
         ("/api/v1/memoranda/big-mou/signatories/", 4),

@@ -27,7 +27,7 @@ from .synthetic_lists import (
     report,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # The admin's request timeout (gunicorn's 30 s), which the list used to run into (64 s).
 # It takes about 2 s; the margin is for a machine busy with other tests.

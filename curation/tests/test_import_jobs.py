@@ -76,6 +76,7 @@ def small_list():
     return network, content
 
 
+@pytest.mark.slow
 def test_the_synthetic_2000_row_list_is_applied_by_the_task_and_the_page_shows_it_done(
     client, curator, settings, django_capture_on_commit_callbacks
 ):

@@ -319,8 +319,11 @@
     var x = d3.scaleLinear()
       .domain(d3.extent(points, function (p) { return p.year; }))
       .range([margin.left, width - margin.right]);
+    // Members whose start is unknown are drawn apart (dashed, on top of the others),
+    // never folded into the recorded history.
+    function upper(p) { return p.members + (p.unknown_start || 0); }
     var y = d3.scaleLinear()
-      .domain([0, d3.max(points, function (p) { return p.members; }) || 1]).nice()
+      .domain([0, d3.max(points, upper) || 1]).nice()
       .range([height - margin.bottom, margin.top]);
     var svg = d3.select(canvas).append("svg")
       .attr("xmlns", "http://www.w3.org/2000/svg")
@@ -332,6 +335,14 @@
       .call(d3.axisBottom(x).ticks(Math.min(points.length, 10)).tickFormat(d3.format("d")));
     svg.append("g").attr("transform", "translate(" + margin.left + ",0)")
       .call(d3.axisLeft(y).ticks(5).tickFormat(d3.format("d")));
+    if (points.some(function (p) { return p.unknown_start; })) {
+      svg.append("path").datum(points)
+        .attr("class", "timeline-unknown")
+        .attr("fill", "none").attr("stroke", "#5f6b76").attr("stroke-width", 1.5)
+        .attr("stroke-dasharray", "4 3")
+        .attr("d", d3.line().curve(d3.curveStepAfter)
+          .x(function (p) { return x(p.year); }).y(function (p) { return y(upper(p)); }));
+    }
     svg.append("path").datum(points)
       .attr("fill", "none").attr("stroke", "#0b55a3").attr("stroke-width", 2)
       .attr("d", d3.line().curve(d3.curveStepAfter)
@@ -346,7 +357,11 @@
       .attr("fill", function (p) { return p.left_count ? "#9b1c1c" : "#0b55a3"; })
       .append("title")
       .text(function (p) {
-        return p.year + ": " + p.members + " (+" + p.joined_count + " / −" + p.left_count + ")";
+        var unknown = p.unknown_start
+          ? " + " + p.unknown_start + " " + text(figure, "unknown-label", "start unknown")
+          : "";
+        return p.year + ": " + p.members + unknown +
+          " (+" + p.joined_count + " / −" + p.left_count + ")";
       });
     downloadLink(figure, text(figure, "svg-label", "SVG"), figure.id + ".svg", function () {
       return svgBlob(svg.node());

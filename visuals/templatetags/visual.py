@@ -58,11 +58,15 @@ def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
         "timeline": timeline,
         # The chart draws counts only; the names are in the table beside it.
         "timeline_chart": [
-            {key: point[key] for key in ("year", "members", "joined_count", "left_count")}
+            {
+                key: point[key]
+                for key in ("year", "members", "unknown_start", "joined_count", "left_count")
+            }
             for point in timeline
         ],
-        "timeline_max": max((p["members"] for p in timeline), default=0),
+        "timeline_max": max((p["members"] + p["unknown_start"] for p in timeline), default=0),
         "coverage": cov.coverage(codes, group),
+        "missing_caveat": cov.missing_caveat(network),
         "regions": cov.region_summary(codes),
         "groups": list(cov.GROUPS.items()),
         "group": group,

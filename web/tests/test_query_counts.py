@@ -26,6 +26,7 @@ from tests.factories import (
     make_network,
     make_signatory,
     make_source,
+    make_succession,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,22 +38,24 @@ PINNED = {
     # 4 counts, 1 aggregate for the typology entry points, 4 "recently changed" lists,
     # the jurisdiction map (templatetags/visual.py)
     "home": 10,
-    # paginator count, page of networks with member counts, 8 facets (one query each)
-    "network-list": 10,
+    # paginator count, page of networks with member counts, 9 facets (one query each)
+    "network-list": 11,
     # network (+host, parent), its sources, one aggregate of all counts, the page of
     # members and their sources, the latest former members and their sources, memoranda,
     # upcoming meetings, past meetings, child networks, networks it is a member of, the
     # link checks of every URL shown; the visuals (templatetags/visual.py): membership
     # dates, members on the date (graph), member jurisdictions (map), the named joiners
-    # and leavers (timeline), networks sharing members
-    "network-detail": 18,
+    # and leavers (timeline), networks sharing members; its lineage and the lineage's
+    # sources (+2)
+    "network-detail": 20,
     # paginator count, page, 4 facets
     "institution-list": 6,
     # institution (+jurisdiction, parent), sources, other names, identifiers, children,
     # hosted networks, memberships, their sources, signatures, meeting participations,
     # hosted meetings, link checks
     # + the ego graph (templatetags/visual.py): its memberships, its networks' members
-    "institution-detail": 14,
+    # + its lineage and the lineage's sources (+2)
+    "institution-detail": 16,
     # jurisdictions with institution counts
     "jurisdiction-list": 1,
     # jurisdiction (+parent), subdivisions, institutions, their memberships, the
@@ -156,6 +159,12 @@ def build_world(size: int, code: str) -> World:
                 meeting.participants.create(institution=member)
             meeting.outcome_documents.create(title="Communiqué", url=f"https://e.org/{i}")
             meeting.sources.add(make_source())
+    for _ in range(size):
+        # Lineage both ways: formerly / succeeded by.
+        make_succession(successor=focus, predecessor=make_institution())
+        make_succession(predecessor=focus, successor=make_institution())
+        make_succession(successor=network, predecessor=make_network())
+        make_succession(predecessor=network, successor=make_network())
     check_links()
     return World(network, focus, jurisdiction, memorandum, meeting)
 

@@ -17,7 +17,8 @@ class Command(BaseCommand):
             "path",
             nargs="?",
             default=str(Path(settings.BASE_DIR) / "data"),
-            help="Folder holding jurisdictions.yaml, institutions/, networks/, memoranda/.",
+            help="Folder holding jurisdictions.yaml, institutions/, networks/, memoranda/ "
+            "and lineage.yaml.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and report changes; write nothing."
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         for line in summary.left_alone:
             self.stdout.write(self.style.WARNING(f"left alone: {line}"))
+        for line in summary.warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {line}"))
         prefix = "Dry run: " if dry_run else ""
         if summary.changed:
             verb = "would change" if dry_run else "changed"
