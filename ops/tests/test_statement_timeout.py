@@ -83,9 +83,7 @@ def test_without_the_web_entry_point_nothing_is_limited():
     assert statement_timeout() == "0"
 
 
-def test_a_statement_past_the_limit_answers_503_and_the_next_request_is_served(
-    web_process, client
-):
+def test_a_statement_past_the_limit_answers_503_and_the_next_request_is_served(web_process, client):
     make_network(name="Behind the lock")
     invalidate_after_request(sender=None)
     with table_locked("networks_network"):
