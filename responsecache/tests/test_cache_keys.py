@@ -34,10 +34,11 @@ def network():
 
 
 @pytest.mark.parametrize("path", ["/networks/", "/api/v1/networks/"])
-def test_a_hundred_made_up_parameters_store_no_entry(client, network, path):
+def test_made_up_parameters_store_no_entry(client, network, path):
     client.get(path)
     before = entries()
-    for number in range(100):
+    # Each made-up parameter made one new entry before; twenty show it as well as a hundred.
+    for number in range(20):
         response = client.get(path, {f"junk{number}": number})
         assert response.status_code == 200
         assert "Junk-proof Network" in response.content.decode()

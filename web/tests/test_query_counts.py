@@ -1,9 +1,10 @@
 """Every public page runs a fixed number of queries, whatever the number of rows.
 
-Each test builds a small directory (one row of everything) and a larger one (ten), and
-asserts the same pinned count for both. Every published URL has a Link row (some checked,
-some broken, some not yet checked), so the detail pages' link-checker marks are rendered
-too: one query per page for all of them.
+Each page is asked for in a small directory (one row of everything) and again after a
+larger one (ten) is added beside it, and must run the same pinned count both times. The
+two directories are built once for all the pages (tests/shared_rows.py), not per test.
+Every published URL has a Link row (some checked, some broken, some not yet checked),
+so the detail pages' link-checker marks are rendered too: one query per page for all.
 """
 
 import datetime
@@ -28,6 +29,7 @@ from tests.factories import (
     make_source,
     make_succession,
 )
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -210,23 +212,34 @@ FILTERED = {
 }
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-def test_page_query_count_does_not_grow_with_rows(client, django_assert_num_queries, page):
-    for size, code in ((1, "NL"), (10, "JP")):
-        world = build_world(size, code)
-        with django_assert_num_queries(PINNED[page]):
-            response = client.get(PAGES[page](world))
-        assert response.status_code == (404 if page == "not-found" else 200)
-
-
 # A network page on a past date also lists who joined and who left since: two queries.
 PINNED_FILTERED = {**PINNED, "network-detail": PINNED["network-detail"] + 2}
 
 
-@pytest.mark.parametrize("page", list(FILTERED))
-def test_filtered_page_query_count_is_the_same(client, django_assert_num_queries, page):
-    for size, code in ((1, "NL"), (10, "JP")):
-        world = build_world(size, code)
+class TestQueryCounts:
+    @pytest.fixture(scope="class", params=["small", "small-and-large"])
+    @classmethod
+    def world(cls, request, django_db_setup, django_db_blocker):
+        """The small directory, then the small and the large one side by side; each
+        built once for every page (the tests only read)."""
+        with shared_rows(django_db_blocker):
+            world = build_world(1, "NL")
+            if request.param == "small-and-large":
+                world = build_world(10, "JP")
+            yield world
+
+    @pytest.mark.parametrize("page", list(PAGES))
+    def test_page_query_count_does_not_grow_with_rows(
+        self, world, client, django_assert_num_queries, page
+    ):
+        with django_assert_num_queries(PINNED[page]):
+            response = client.get(PAGES[page](world))
+        assert response.status_code == (404 if page == "not-found" else 200)
+
+    @pytest.mark.parametrize("page", list(FILTERED))
+    def test_filtered_page_query_count_is_the_same(
+        self, world, client, django_assert_num_queries, page
+    ):
         with django_assert_num_queries(PINNED_FILTERED[page]):
             query = FILTERED[page].format(network=world.network.slug)
             response = client.get(PAGES[page](world) + query)
