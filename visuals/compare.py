@@ -18,6 +18,9 @@ def compare(jurisdictions: list[Jurisdiction], on: datetime.date | None = None) 
     ids = [j.pk for j in jurisdictions]
     institutions = (
         Institution.objects.filter(Q(jurisdiction__in=ids) | Q(jurisdiction__parent__in=ids))
+        # The bodies that existed on the date: a predecessor dissolved before it (kept
+        # for its lineage) is not set beside its successor.
+        .filter(Institution.existed_q(on))
         .select_related("jurisdiction")
         .prefetch_related(
             Prefetch(

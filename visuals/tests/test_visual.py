@@ -350,6 +350,24 @@ def test_compare_sets_states_side_by_side(client):
     )
 
 
+def test_compare_shows_the_bodies_that_existed_on_the_date(client):
+    de = make_jurisdiction(code="DE", name="Germany")
+    make_jurisdiction(code="FR", name="France")
+    make_institution(
+        jurisdiction=de, slug="de-old-fiu", founded_on=D(1992, 1, 1), dissolved_on=D(2017, 6, 26)
+    )
+    make_institution(jurisdiction=de, slug="de-new-fiu", founded_on=D(2017, 6, 26))
+
+    def slugs(query: str) -> set[str]:
+        data = client.get(f"/api/v1/compare/?jurisdictions=DE,FR{query}").json()
+        germany = data["jurisdictions"][0]
+        return {i["slug"] for b in germany["branches"] for i in b["institutions"]}
+
+    assert slugs("") == {"de-new-fiu"}
+    assert slugs("&as_of=2010-01-01") == {"de-old-fiu"}
+    assert slugs("&as_of=1990-01-01") == set()
+
+
 # --- Query counts ---------------------------------------------------------------------------
 
 PINNED = {
