@@ -2,6 +2,7 @@ from django.core.paginator import EmptyPage, InvalidPage
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 class BoundedPageNumberPagination(PageNumberPagination):
@@ -55,3 +56,28 @@ class BoundedPageNumberPagination(PageNumberPagination):
             raise refusal({self.page_query_param: [message]}) from None
         self.request = request
         return list(self.page)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response["X-Total-Count"] = str(self.page.paginator.count)
+        if links := self.page_links():
+            response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links)
+        return response
+
+    def page_links(self) -> list[tuple[str, str]]:
+        """(rel, URL) for the neighbouring and the end pages of this one, in its format."""
+        url = self.request.build_absolute_uri()
+        last = self.page.paginator.num_pages
+        number = self.page.number
+
+        def to(page: int) -> str:
+            if page == 1:
+                return remove_query_param(url, self.page_query_param)
+            return replace_query_param(url, self.page_query_param, page)
+
+        links = []
+        if number > 1:
+            links += [("first", to(1)), ("prev", to(number - 1))]
+        if number < last:
+            links += [("next", to(number + 1)), ("last", to(last))]
+        return links

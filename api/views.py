@@ -279,7 +279,8 @@ class NetworkViewSet(
     def members(self, request, slug=None):
         network = get_object_or_404(Network, slug=slug)
         queryset = self.get_queryset().filter(network=network)
-        if "as_of" not in request.query_params and "current" not in request.query_params:
+        # Today's members unless the request asks for a date or a period (`period=all`).
+        if not {"as_of", "current", "period"} & request.query_params.keys():
             queryset = queryset.current()
         queryset = queryset.order_by(
             "role", "member_institution__name", "member_network__name", "start_date", "id"

@@ -199,7 +199,7 @@ CACHE_RESPONSE_PARAMETERS = frozenset(
     dimension ended_after ended_before format founded_after founded_before function group
     host in_force
     institution jurisdiction jurisdictions kind level list_status member member_network network
-    ordering origin p page page_size parent participant publisher q reach region role
+    ordering origin p page page_size parent participant period publisher q reach region role
     search sector signatory signed_after signed_before started_after started_before
     starts_after starts_before subregion upcoming
     """.split()  # noqa: SIM905
@@ -440,6 +440,8 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+# A script in another site's page may read the paging headers (api/pagination.py).
+CORS_EXPOSE_HEADERS = ["Link", "X-Total-Count"]
 
 # Logs: one JSON object a line on stderr, each with the request id while a request is
 # served (ops/logs.py, ops/request_log.py); LOG_FORMAT=console for a developer's terminal.

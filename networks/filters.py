@@ -253,6 +253,20 @@ class MembershipFilterSet(django_filters.FilterSet):
         label=_("Current"),
         help_text=_("Held today (true) or not held today (false)."),
     )
+    period = django_filters.ChoiceFilter(
+        choices=[
+            ("current", _("Current")),
+            ("ended", _("Ended")),
+            ("all", _("All periods")),
+        ],
+        method="filter_period",
+        label=_("Period"),
+        help_text=_(
+            "current: held today; ended: held once and ended by today; all: every "
+            "membership, past, present and recorded for the future. A network's members "
+            "are its current ones unless `period`, `as_of` or `current` is given."
+        ),
+    )
     jurisdiction = django_filters.ModelChoiceFilter(
         field_name="member_institution__jurisdiction",
         queryset=Jurisdiction.objects.all(),
@@ -301,6 +315,7 @@ class MembershipFilterSet(django_filters.FilterSet):
             "role",
             "as_of",
             "current",
+            "period",
             "jurisdiction",
             "region",
             "branch",
@@ -317,6 +332,19 @@ class MembershipFilterSet(django_filters.FilterSet):
         if value:
             return queryset.current()
         return queryset.exclude(Membership.as_of_q(timezone.localdate()))
+
+    def filter_period(self, queryset, name, value):
+        if value == "current":
+            return queryset.current()
+        if value == "ended":
+            # An end recorded, and no longer held today (an end known only to the year
+            # holds to the year's last day: `as_of_q`).
+            return (
+                queryset.filter(end_date__isnull=False)
+                .exclude(Membership.as_of_q(timezone.localdate()))
+                .filter(end_date__lte=timezone.localdate())
+            )
+        return queryset
 
 
 class MemorandumFilterSet(django_filters.FilterSet):

@@ -597,7 +597,10 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             network.meetings.past().select_related("jurisdiction")[: self.past_meetings + 1]
         )
         updated = [network.updated_at, counts["last_updated"]]
+        # "This list in the API": the members shown, on the date shown (#17).
+        api_members = reverse("api:network-members", kwargs={"slug": network.slug})
         context.update(
+            api_url=api_members + (f"?as_of={on.isoformat()}" if changed else ""),
             form=form,
             as_of=on,
             as_of_is_today=not changed,
