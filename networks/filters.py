@@ -337,13 +337,9 @@ class MembershipFilterSet(django_filters.FilterSet):
         if value == "current":
             return queryset.current()
         if value == "ended":
-            # An end recorded, and no longer held today (an end known only to the year
-            # holds to the year's last day: `as_of_q`).
-            return (
-                queryset.filter(end_date__isnull=False)
-                .exclude(Membership.as_of_q(timezone.localdate()))
-                .filter(end_date__lte=timezone.localdate())
-            )
+            # Its last day is past: by its recorded end (an end known only to the year
+            # holds to the year's last day) or by the dissolution of its member or network.
+            return queryset.filter(Membership.ended_q(timezone.localdate()))
         return queryset
 
 
