@@ -2,7 +2,9 @@
 pages: visuals/templatetags/visual.py)."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -66,29 +68,40 @@ class LatticeView(TemplateView):
 
 
 class CompareForm(forms.Form):
-    """Two or three jurisdictions, chosen from those with institutions."""
+    """Two or three jurisdictions, each named by its code (DE), its name (Germany) or
+    its slug (germany): a reader types "Germany, France" as readily as "DE,FR"."""
 
     jurisdictions = forms.CharField(
-        label=_("Jurisdiction codes"),
-        help_text=_("Two or three codes, comma-separated, e.g. DE,FR,JP."),
+        label=_("Countries or jurisdictions"),
+        help_text=_("Two or three, comma-separated, by name or code: Germany, France or DE,FR,JP."),
     )
 
     def clean_jurisdictions(self) -> list[Jurisdiction]:
-        codes = [
-            code.strip().upper()
-            for code in self.cleaned_data["jurisdictions"].split(",")
-            if code.strip()
-        ]
-        codes = list(dict.fromkeys(codes))
-        if not 2 <= len(codes) <= compare.MAX_JURISDICTIONS:
-            raise forms.ValidationError(_("Give two or three jurisdiction codes."))
-        found = {j.code: j for j in Jurisdiction.objects.filter(code__in=codes)}
-        unknown = [code for code in codes if code not in found]
+        names = [name.strip() for name in self.cleaned_data["jurisdictions"].split(",")]
+        names = list(dict.fromkeys(name for name in names if name))
+        if not 2 <= len(names) <= compare.MAX_JURISDICTIONS:
+            raise forms.ValidationError(_("Give two or three jurisdictions."))
+        # One query for every way of naming them; matched in Python, case aside.
+        condition = Q(code__in=[name.upper() for name in names]) | Q(
+            slug__in=[slugify(name) for name in names]
+        )
+        for name in names:
+            condition |= Q(name__iexact=name)
+        by_key = {}
+        for jurisdiction in Jurisdiction.objects.filter(condition):
+            for key in (jurisdiction.code, jurisdiction.slug, jurisdiction.name):
+                by_key.setdefault(key.casefold(), jurisdiction)
+        found = {name: by_key.get(name.casefold()) or by_key.get(slugify(name)) for name in names}
+        unknown = [name for name, jurisdiction in found.items() if jurisdiction is None]
         if unknown:
             raise forms.ValidationError(
-                _("Unknown jurisdiction code: %(codes)s.") % {"codes": ", ".join(unknown)}
+                _("Unknown jurisdiction: %(names)s. Give a name or a code, e.g. Germany or DE.")
+                % {"names": ", ".join(unknown)}
             )
-        return [found[code] for code in codes]
+        jurisdictions = list(dict.fromkeys(found.values()))
+        if len(jurisdictions) < 2:
+            raise forms.ValidationError(_("Give two or three jurisdictions."))
+        return jurisdictions
 
 
 class CompareView(TemplateView):
@@ -116,5 +129,5 @@ class CompareView(TemplateView):
                 if any(cells):
                     rows.append({"label": label, "cells": cells})
             context.update(result=result, rows=rows, shared=shared)
-        context["examples"] = ["DE,FR", "US,GB,JP", "BR,IN,ZA"]
+        context["examples"] = ["Germany, France", "US,GB,JP", "BR,IN,ZA"]
         return context

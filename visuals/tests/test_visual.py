@@ -346,8 +346,23 @@ def test_compare_sets_states_side_by_side(client):
     error = client.get("/api/v1/compare/?jurisdictions=DE,XX").json()["error"]
     assert "jurisdictions" in error["fields"]
     assert (
-        "Unknown jurisdiction code" in client.get("/compare/?jurisdictions=DE,XX").content.decode()
+        "Unknown jurisdiction: XX" in client.get("/compare/?jurisdictions=DE,XX").content.decode()
     )
+
+
+def test_the_compare_page_takes_names_as_well_as_codes(client):
+    make_jurisdiction(code="DE", name="Germany")
+    make_jurisdiction(code="FR", name="France", slug="france")
+    make_jurisdiction(code="CI", name="Côte d'Ivoire", slug="cote-divoire")
+    by_name = client.get("/compare/", {"jurisdictions": "germany, France"})
+    assert [j["code"] for j in by_name.context["result"]["jurisdictions"]] == ["DE", "FR"]
+    accents = client.get("/compare/", {"jurisdictions": "Cote d'Ivoire,DE"})
+    assert [j["code"] for j in accents.context["result"]["jurisdictions"]] == ["CI", "DE"]
+    # Two ways of naming one jurisdiction are one jurisdiction.
+    same = client.get("/compare/", {"jurisdictions": "Germany,DE"}).content.decode()
+    assert "Give two or three jurisdictions." in same
+    unknown = client.get("/compare/", {"jurisdictions": "Germany,Atlantis"}).content.decode()
+    assert "Unknown jurisdiction: Atlantis." in unknown
 
 
 def test_compare_shows_the_bodies_that_existed_on_the_date(client):
