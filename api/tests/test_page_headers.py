@@ -1,16 +1,18 @@
-"""A page of a list says it is one page, in every format (#17 item 6).
+"""A list says what it holds, in every format (#17 item 6).
 
 Before: `/api/v1/…/?format=csv` silently held the first 50 rows of 51, with nothing in
-the download or its headers to tell a script that more existed.
+the download or its headers to tell a script that more existed; and a network's members
+could not be had for every period.
 """
 
 import csv
+import datetime
 import io
 
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import make_network
+from tests.factories import make_institution, make_membership, make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +70,6 @@ def test_the_paging_headers_are_readable_across_origins(api):
 
 
 def test_a_networks_members_come_for_every_period(api):
-    import datetime
-
-    from tests.factories import make_institution, make_membership
-
     network = make_network(slug="periods")
     today = datetime.date.today()
     for slug, start, end in [

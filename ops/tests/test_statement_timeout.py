@@ -56,9 +56,9 @@ def table_locked(table: str, at_most: float = 5.0):
         host=params.get("host"),
         port=params.get("port"),
     )
+    release = threading.Timer(at_most, other.rollback)
     try:
         other.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-        release = threading.Timer(at_most, other.rollback)
         release.start()
         yield
     finally:
