@@ -121,7 +121,7 @@ def test_check_now_queues_checks_when_there_is_a_broker(
     monkeypatch.setattr(services, "queue_is_eager", lambda: False)
     monkeypatch.setattr(
         "links.tasks.check_link.apply_async",
-        lambda args, kwargs, retry: queued.append((args, kwargs)),
+        lambda args, kwargs, **options: queued.append((args, kwargs)),
     )
     response = client.post(
         CHANGELIST,
