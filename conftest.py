@@ -35,6 +35,10 @@ def pytest_configure(config):
     # the admin tests sign in dozens of users; no test is about the hash itself. (As
     # Django's "Speeding up the tests" advises.)
     override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
+    if getattr(config, "cache", None) is not None:  # absent under -p no:cacheprovider
+        from tests.sqlite_template import install
+
+        install(config.cache.mkdir("sqlite-test-db"))
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ... in xdist's workers
     if worker:
         use_a_redis_database_per_worker(int(worker.removeprefix("gw")))
