@@ -19,6 +19,7 @@ from tests.factories import (
     make_signatory,
 )
 from tests.link_marks import make_link
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -87,34 +88,61 @@ def build_jurisdiction(size: int, code: str) -> Jurisdiction:
     return jurisdiction
 
 
-def test_it_runs_the_same_queries_for_a_small_and_a_large_jurisdiction(
-    client, django_assert_num_queries
-):
-    for size, code in ((1, "NL"), (120, "JP")):
-        jurisdiction = build_jurisdiction(size, code)
-        with django_assert_num_queries(QUERIES):
-            response = client.get(jurisdiction.get_absolute_url())
-        assert response.status_code == 200
-        assert len(response.context["institutions"]) == min(size, 50)
-        with django_assert_num_queries(QUERIES):
-            assert client.get(jurisdiction.get_absolute_url(), {"page": "last"}).status_code == 200
+class TestAJurisdictionOf120Institutions:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def japan(cls, django_db_setup, django_db_blocker):
+        """Built once for the class (tests/shared_rows.py); the tests only read it."""
+        with shared_rows(django_db_blocker):
+            yield build_jurisdiction(120, "JP")
 
+    def test_it_runs_the_same_queries_for_a_small_and_a_large_jurisdiction(
+        self, japan, client, django_assert_num_queries
+    ):
+        for size, jurisdiction in ((1, build_jurisdiction(1, "NL")), (120, japan)):
+            with django_assert_num_queries(QUERIES):
+                response = client.get(jurisdiction.get_absolute_url())
+            assert response.status_code == 200
+            assert len(response.context["institutions"]) == min(size, 50)
+            with django_assert_num_queries(QUERIES):
+                assert (
+                    client.get(jurisdiction.get_absolute_url(), {"page": "last"}).status_code == 200
+                )
 
-def test_it_pages_institutions_fifty_at_a_time_by_branch_then_name(client):
-    jurisdiction = build_jurisdiction(120, "JP")
-    url = jurisdiction.get_absolute_url()
-    expected = list(jurisdiction.institutions.order_by("branch", "name", "pk"))
-    shown = []
-    for number, size in ((1, 50), (2, 50), (3, 20)):
-        response = client.get(url, {"page": number})
-        assert len(response.context["institutions"]) == size
-        shown += response.context["institutions"]
-    assert shown == expected
-    html = main(client.get(url, {"page": 2}).content.decode())
-    assert "Institutions 51 to 100 of 120, by branch and name." in html
-    assert '<nav class="pagination"' in html
-    assert 'href="?page=1" rel="prev"' in html and 'href="?page=3" rel="next"' in html
-    assert client.get(url, {"page": "last"}).context["page_obj"].number == 3
+    def test_it_pages_institutions_fifty_at_a_time_by_branch_then_name(self, japan, client):
+        jurisdiction = japan
+        url = jurisdiction.get_absolute_url()
+        expected = list(jurisdiction.institutions.order_by("branch", "name", "pk"))
+        shown = []
+        for number, size in ((1, 50), (2, 50), (3, 20)):
+            response = client.get(url, {"page": number})
+            assert len(response.context["institutions"]) == size
+            shown += response.context["institutions"]
+        assert shown == expected
+        html = main(client.get(url, {"page": 2}).content.decode())
+        assert "Institutions 51 to 100 of 120, by branch and name." in html
+        assert '<nav class="pagination"' in html
+        assert 'href="?page=1" rel="prev"' in html and 'href="?page=3" rel="next"' in html
+        assert client.get(url, {"page": "last"}).context["page_obj"].number == 3
+
+    def test_the_branch_index_links_to_the_page_where_each_branch_starts(self, japan, client):
+        jurisdiction = japan
+        url = jurisdiction.get_absolute_url()
+        branches = client.get(url).context["branches"]
+        assert [b.value for b in branches] == sorted(Branch.values)
+        assert sum(b.count for b in branches) == 120
+        for branch in branches:
+            html = main(client.get(url, {"page": branch.page}).content.decode())
+            # The branch's own heading is on that page, not a continuation.
+            assert f'<h3 id="branch-{branch.value}">{branch.label}</h3>' in html
+        # A branch cut by a page break goes on under a "continued" heading.
+        cut = next(b for b in branches if b.page < (b.start + b.count - 1) // 50 + 1)
+        html = main(client.get(url, {"page": cut.page + 1}).content.decode())
+        assert f'<h3 id="branch-{cut.value}">{cut.label} (continued)</h3>' in html
+        page_one = main(client.get(url).content.decode())
+        first, later = branches[0], branches[-1]
+        assert f'href="#branch-{first.value}">{first.label} ({first.count})</a>' in page_one
+        assert f'href="?page={later.page}#branch-{later.value}">' in page_one
 
 
 def test_a_page_number_out_of_range_or_not_a_number_is_not_found(client):
@@ -208,26 +236,6 @@ def test_an_institution_with_few_rows_has_no_more_links(client):
     (shown,) = response.context["institutions"]
     assert (shown.more_memberships, shown.more_signatures, shown.more_participations) == (0, 0, 0)
     assert " more " not in main(response.content.decode())
-
-
-def test_the_branch_index_links_to_the_page_where_each_branch_starts(client):
-    jurisdiction = build_jurisdiction(120, "JP")
-    url = jurisdiction.get_absolute_url()
-    branches = client.get(url).context["branches"]
-    assert [b.value for b in branches] == sorted(Branch.values)
-    assert sum(b.count for b in branches) == 120
-    for branch in branches:
-        html = main(client.get(url, {"page": branch.page}).content.decode())
-        # The branch's own heading is on that page, not a continuation.
-        assert f'<h3 id="branch-{branch.value}">{branch.label}</h3>' in html
-    # A branch cut by a page break goes on under a "continued" heading.
-    cut = next(b for b in branches if b.page < (b.start + b.count - 1) // 50 + 1)
-    html = main(client.get(url, {"page": cut.page + 1}).content.decode())
-    assert f'<h3 id="branch-{cut.value}">{cut.label} (continued)</h3>' in html
-    page_one = main(client.get(url).content.decode())
-    first, later = branches[0], branches[-1]
-    assert f'href="#branch-{first.value}">{first.label} ({first.count})</a>' in page_one
-    assert f'href="?page={later.page}#branch-{later.value}">' in page_one
 
 
 def test_json_ld_and_link_marks_cover_only_the_page(client):
