@@ -77,7 +77,14 @@ def install(directory: Path) -> None:
             partial.replace(template)
 
     def create_test_db_from_template(self, *args, **kwargs):
-        if not self.is_in_memory_db(self._get_test_db_name()):
+        from django.conf import settings
+
+        migrating = (
+            self.connection.settings_dict["TEST"].get("MIGRATE", True) is not False
+            and type(settings.MIGRATION_MODULES) is dict  # pytest --nomigrations swaps it
+            and not settings.MIGRATION_MODULES
+        )
+        if not migrating or not self.is_in_memory_db(self._get_test_db_name()):
             return create_test_db(self, *args, **kwargs)
 
         def call_command_copying_migrations(name, *command_args, **options):
