@@ -34,8 +34,9 @@ from curation.member_lists import (
     plan_member_list,
     read_table,
 )
-from curation.models import ImportJob, ImportStatus
+from curation.models import ImportJob, ImportStatus, Suggestion, SuggestionKind
 from curation.services import ImportRefused, import_member_list, queue_import_job
+from curation.wikidata import SuggestionRefused, accept_suggestion, reject_suggestion
 from networks import admin as network_admin
 from networks.models import Memorandum, Network, Role
 from sources.forms import HttpURLField
@@ -404,3 +405,166 @@ def progress_of(job: ImportJob) -> dict:
         "known": job.finished or bool(job.records_total),
         "text": text,
     }
+
+
+# --- Suggestions from Wikidata ------------------------------------------------------------
+
+# What a curator may need to accept each kind, beyond deciding on suggestions.
+ACCEPT_PERMISSIONS = {
+    SuggestionKind.INSTITUTION: [
+        "institutions.add_institution",
+        "institutions.add_institutionidentifier",
+        "sources.add_source",
+    ],
+    SuggestionKind.IDENTIFIER: ["institutions.add_institutionidentifier", "sources.add_source"],
+    SuggestionKind.MEMBERSHIP: ["networks.add_membership", "sources.add_source"],
+}
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """The review queue: what suggest_from_wikidata proposed, to accept or reject one by
+    one (the buttons on each) or many at once (the actions)."""
+
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "entity_link",
+        "dates",
+        "as_of",
+        "decided_by",
+        "change_set_link",
+    ]
+    list_filter = ["kind", "status", "as_of", "file_name"]
+    search_fields = ["label", "entity", "network_entity"]
+    list_select_related = ["institution", "network", "decided_by", "change_set"]
+    actions = ["accept_selected", "reject_selected"]
+    # A new institution's jurisdiction, branch and level are a curator's to choose; the
+    # rest is what Wikidata says, to take or leave as it is.
+    editable = ["jurisdiction", "branch", "level"]
+    fields = [
+        "decision",
+        "kind",
+        "status",
+        "entity_link",
+        "label",
+        "statement",
+        "network_entity",
+        "institution",
+        "network",
+        "dates",
+        "website",
+        "source_url",
+        "as_of",
+        "file_name",
+        "note",
+        "jurisdiction",
+        "branch",
+        "level",
+        "decided_by",
+        "decided_at",
+        "change_set_link",
+    ]
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("curation.view_suggestion")
+
+    def has_add_permission(self, request):
+        return False  # the command proposes; curators decide
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a decided suggestion stops the command proposing it again
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.pending and obj.kind == SuggestionKind.INSTITUTION:
+            return [f for f in self.fields if f not in self.editable]
+        return list(self.fields)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("institution", "network", "jurisdiction", "decided_by", "change_set")
+        )
+
+    @admin.display(description=_("decision"))
+    def decision(self, suggestion: Suggestion) -> str:
+        """Per-object buttons, inside the change form (its CSRF token and fields go with
+        them: a new institution's jurisdiction and branch are saved, then it is accepted)."""
+        if not suggestion.pending:
+            if suggestion.undone:
+                return gettext("Accepted, then undone.")
+            return suggestion.get_status_display()
+        return format_html(
+            '<button type="submit" name="_accept" class="default">{}</button> '
+            '<button type="submit" name="_reject">{}</button>',
+            gettext("Accept"),
+            gettext("Reject"),
+        )
+
+    @admin.display(description=_("Wikidata item"), ordering="entity")
+    def entity_link(self, suggestion: Suggestion) -> str:
+        return format_html('<a href="{}">{}</a>', suggestion.source_url, suggestion.entity)
+
+    @admin.display(description=_("dates"))
+    def dates(self, suggestion: Suggestion) -> str:
+        if suggestion.kind != SuggestionKind.MEMBERSHIP:
+            return ""
+        start, end = suggestion.start_display or "?", suggestion.end_display
+        return f"{start} \u2013 {end}" if end else gettext("from %(start)s") % {"start": start}
+
+    @admin.display(description=_("change set"))
+    def change_set_link(self, suggestion: Suggestion) -> str:
+        if suggestion.change_set_id is None:
+            return ""
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:sources_changeset_change", args=[suggestion.change_set_id]),
+            suggestion.change_set_id,
+        )
+
+    def response_change(self, request, obj):
+        if "_accept" in request.POST or "_reject" in request.POST:
+            self.decide(request, [obj], accept="_accept" in request.POST)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.action(description=_("Accept the selected suggestions"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        self.decide(request, queryset, accept=True)
+
+    @admin.action(description=_("Reject the selected suggestions"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self.decide(request, queryset, accept=False)
+
+    def decide(self, request, suggestions, *, accept: bool) -> None:
+        """Accept (each as its own change set, to undo on its own) or reject each."""
+        suggestions = list(suggestions)
+        if accept and not all(
+            request.user.has_perms(ACCEPT_PERMISSIONS[s.kind]) for s in suggestions
+        ):
+            raise PermissionDenied
+        done = 0
+        for suggestion in suggestions:
+            try:
+                if accept:
+                    accept_suggestion(suggestion=suggestion, user=request.user)
+                else:
+                    reject_suggestion(suggestion=suggestion, user=request.user)
+            except SuggestionRefused as exc:
+                messages.error(request, f"{suggestion}: {exc}")
+            else:
+                done += 1
+        if done and accept:
+            messages.success(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("Accepted %(n)s suggestion(s), each as a change set.") % {"n": done},
+                    reverse("admin:sources_changeset_changelist"),
+                    gettext("See the change history (and undo)"),
+                ),
+            )
+        elif done:
+            messages.success(request, gettext("Rejected %(n)s suggestion(s).") % {"n": done})
