@@ -5,7 +5,7 @@ URL name."""
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from web import changes, institutions, views, visuals
+from web import calendars, changes, institutions, views, visuals
 from web.sitemaps import SITEMAPS
 
 institution_patterns = [
@@ -34,6 +34,7 @@ network_patterns = [
     path("memoranda/<slug:slug>/", views.MemorandumDetailView.as_view(), name="memorandum-detail"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/calendar/", views.MeetingCalendarView.as_view(), name="meeting-calendar"),
+    path("meetings/calendar.ics", calendars.MeetingICalendarView.as_view(), name="meeting-ical"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path(
         "sitemap.xml",

@@ -45,6 +45,7 @@ from networks.models import (
 )
 from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
 from web import search as site_search
+from web.calendars import calendar_links
 from web.institutions import PublicDetailMixin, add_lineage
 
 # --- Shared pieces --------------------------------------------------------------------
@@ -797,6 +798,11 @@ class MeetingListView(FacetedListView):
             queryset = queryset.order_by("-start_date", "title")
         return queryset
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["calendar"] = calendar_links(self.request, self.valid_data())
+        return context
+
 
 class MeetingCalendarView(TemplateView):
     """Upcoming meetings month by month, and the latest ones held."""
@@ -821,6 +827,7 @@ class MeetingCalendarView(TemplateView):
             "network", "jurisdiction"
         )[: self.recent]
         context["api_url"] = reverse("api:meeting-list") + "?upcoming=true"
+        context["calendar"] = calendar_links(self.request, QueryDict("upcoming=true"))
         context["meeting_count"] = len(meetings)
         context["json_ld"] = {
             "@context": "https://schema.org",
