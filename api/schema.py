@@ -15,6 +15,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from sources.filters import BoundedCSVField, SearchField
 from sources.forms import AS_OF_EARLIEST, as_of_latest
+from sources.identifiers import IdentifierField
 
 # What forms.SlugField (and Django's <slug:...> converter) accepts.
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
@@ -148,6 +149,9 @@ def describe_field(schema: dict, field: forms.Field) -> None:
         more = f"(?:{SPACE}+{word}){{0,{field.max_words - 1}}}"
         schema["pattern"] = f"^{SPACE}*{word}{more}{SPACE}*$"
         schema["maxLength"] = field.max_length
+    elif isinstance(field, IdentifierField):
+        # Wikidata QIDs and LEIs: the pattern the field checks (sources.identifiers).
+        schema["pattern"] = field.schema_pattern
     elif isinstance(field, forms.SlugField):
         schema["pattern"] = SLUG_PATTERN
     elif isinstance(field, forms.ModelChoiceField) and field.to_field_name:

@@ -445,6 +445,7 @@ class NetworkSerializer(NetworkRefSerializer):
         fields = [
             *NetworkRefSerializer.Meta.fields,
             "wikidata_id",
+            "lei",
             "description",
             "founded",
             "founded_precision",

@@ -58,6 +58,7 @@ from networks.models import (
 )
 from sources.history import current as current_recording
 from sources.history import recording, tracked_models
+from sources.identifiers import validate_lei
 from sources.models import ChangeKind, Source, SuccessionKind, validate_http_url
 from sources.partial_dates import DatePrecision, parse_partial_date
 
@@ -573,6 +574,7 @@ class Dataset:
                 "acronym",
                 "website",
                 "wikidata",
+                "lei",
                 "founded",
                 "dissolved",
                 "description",
@@ -616,11 +618,19 @@ class Dataset:
         if wikidata and not QID_RE.match(wikidata):
             self.r.error(rec, "wikidata", f"'{wikidata}' is not a Wikidata QID (Q123)")
             wikidata = ""
+        lei = self.r.text(rec, "lei")
+        if lei:
+            try:
+                validate_lei(lei)
+            except ValidationError as error:
+                self.r.error(rec, "lei", f"'{lei}': {' '.join(error.messages)}")
+                lei = ""
         values = {
             "name": self.r.text(rec, "name", required=True, max_length=300),
             "acronym": self.r.text(rec, "acronym", max_length=40),
             "website": self.r.url(rec, "website"),
             "wikidata_id": wikidata,
+            "lei": lei,
             "founded_on": founded,
             "founded_on_precision": founded_p,
             "dissolved_on": dissolved,
@@ -1052,6 +1062,7 @@ class Dataset:
                     )
                 qids[qid] = staged
         network_qids: dict[str, str] = {}
+        network_leis: dict[str, str] = {}
         for slug, staged in self.networks.items():
             host, parent = staged.refs["host"], staged.refs["parent"]
             if host and host not in self.institutions:
@@ -1064,6 +1075,10 @@ class Dataset:
             if qid and qid in network_qids:
                 r.error(staged.rec, "wikidata", f"{qid} is also given to {network_qids[qid]}")
             network_qids[qid] = slug
+            lei = staged.values["lei"]
+            if lei and lei in network_leis:
+                r.error(staged.rec, "lei", f"{lei} is also given to {network_leis[lei]}")
+            network_leis[lei] = slug
         periods: dict[tuple, list[Staged]] = defaultdict(list)
         for staged in self.memberships:
             refs = staged.refs

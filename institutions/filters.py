@@ -3,10 +3,56 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from sources.filters import SlugFilter, StableOrderingFilter, search_filter
+from sources.filters import BoundedCSVField, SlugFilter, StableOrderingFilter, search_filter
+from sources.identifiers import LEIField, WikidataQIDField
 
-from .models import Branch, Institution, Jurisdiction, JurisdictionKind, Level
+from .models import (
+    Branch,
+    IdentifierScheme,
+    Institution,
+    InstitutionIdentifier,
+    Jurisdiction,
+    JurisdictionKind,
+    Level,
+)
 from .regions import Region, SubRegion
+
+
+class WikidataListFilter(django_filters.BaseCSVFilter, django_filters.CharFilter):
+    """Comma-separated Wikidata QIDs, each well formed, at most MAX_LIST_VALUES of them."""
+
+    base_field_class = BoundedCSVField
+    field_class = WikidataQIDField
+
+
+class LEIListFilter(django_filters.BaseCSVFilter, django_filters.CharFilter):
+    """Comma-separated LEIs, each of the ISO 17442 shape, at most MAX_LIST_VALUES of them."""
+
+    base_field_class = BoundedCSVField
+    field_class = LEIField
+
+
+def wikidata_filter(subject: str, **kwargs) -> WikidataListFilter:
+    """The `?wikidata=` lookup, the same for institutions and networks."""
+    return WikidataListFilter(
+        label=_("Wikidata QIDs"),
+        help_text=_("Wikidata QIDs, comma-separated (e.g. Q123): the %(subject)s with any of them.")
+        % {"subject": subject},
+        **kwargs,
+    )
+
+
+def lei_filter(subject: str, **kwargs) -> LEIListFilter:
+    """The `?lei=` lookup, the same for institutions and networks."""
+    return LEIListFilter(
+        label=_("LEIs"),
+        help_text=_(
+            "Legal Entity Identifiers (ISO 17442, 20 characters), comma-separated: the "
+            "%(subject)s with any of them."
+        )
+        % {"subject": subject},
+        **kwargs,
+    )
 
 
 class JurisdictionFilterSet(django_filters.FilterSet):
@@ -50,6 +96,8 @@ class InstitutionBaseFilterSet(django_filters.FilterSet):
     parent = SlugFilter(
         field_name="parent__slug", label=_("Part of"), help_text=_("Slug of the parent.")
     )
+    wikidata = wikidata_filter(_("institutions"), method="filter_identifier")
+    lei = lei_filter(_("institutions"), method="filter_identifier")
     ordering = StableOrderingFilter(
         fields=[
             ("name", "name"),
@@ -71,7 +119,17 @@ class InstitutionBaseFilterSet(django_filters.FilterSet):
             "subregion",
             "active",
             "parent",
+            "wikidata",
+            "lei",
         ]
 
     def filter_active(self, queryset, name, value):
         return queryset.active() if value else queryset.dissolved()
+
+    def filter_identifier(self, queryset, name, values):
+        # One subquery on the identifiers' unique (scheme, identifier) index, which
+        # answers `scheme = … AND identifier IN (…)`; the filter's name is the scheme.
+        identified = InstitutionIdentifier.objects.filter(
+            scheme=IdentifierScheme(name), identifier__in=values
+        )
+        return queryset.filter(pk__in=identified.values("institution_id"))

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sources.identifiers import validate_lei
 from sources.models import (
     SCHEMA_ORG,
     Absolute,
@@ -303,6 +304,10 @@ class Institution(Organisation):
             }
         if self.parent:
             data["parentOrganization"] = self.parent.json_ld_ref(absolute)
+        # From the identifiers, like `wikidata_ids` (prefetched by the pages that ask).
+        for identifier in self.identifiers.all():
+            if identifier.scheme == IdentifierScheme.LEI:
+                data["leiCode"] = identifier.identifier
         data["memberOf"] = [network.json_ld_ref(absolute) for network in networks]
         return data
 
@@ -393,6 +398,15 @@ class InstitutionIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scheme_display()}: {self.identifier}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The same check as Network.lei (sources.identifiers): shape and check digits.
+        if self.scheme == IdentifierScheme.LEI:
+            try:
+                validate_lei(self.identifier)
+            except ValidationError as error:
+                raise ValidationError({"identifier": error.messages}) from None
 
 
 class InstitutionRedirect(models.Model):

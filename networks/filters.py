@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from institutions.filters import InstitutionBaseFilterSet
+from institutions.filters import InstitutionBaseFilterSet, lei_filter, wikidata_filter
 from institutions.models import Branch, Institution, Jurisdiction
 from institutions.regions import Region
 from sources.filters import (
@@ -147,6 +147,8 @@ class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
     founded_before = django_filters.DateFilter(
         field_name="founded_on", lookup_expr="lte", label=_("Founded on or before")
     )
+    wikidata = wikidata_filter(_("networks"), field_name="wikidata_id", method="filter_identifier")
+    lei = lei_filter(_("networks"), field_name="lei", method="filter_identifier")
     as_of = as_of_filter(_("members"))
     ordering = StableOrderingFilter(
         fields=[
@@ -176,6 +178,8 @@ class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
             "parent",
             "founded_after",
             "founded_before",
+            "wikidata",
+            "lei",
             "as_of",
         ]
 
@@ -200,6 +204,13 @@ class NetworkFilterSet(AsOfMixin, django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.active() if value else queryset.dissolved()
+
+    def filter_identifier(self, queryset, name, values):
+        # `name` is the field, wikidata_id or lei. Answered by its partial unique index
+        # (network_wikidata_unique, network_lei_unique): the index's own condition,
+        # repeated, lets SQLite use it too (PostgreSQL proves it from the list, which
+        # never holds '').
+        return queryset.filter(**{f"{name}__in": values}).exclude(**{name: ""})
 
 
 class InstitutionFilterSet(AsOfMixin, InstitutionBaseFilterSet):

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Jurisdiction
+from sources.identifiers import LEI_PATTERN, LEI_SHAPE_MESSAGE, validate_lei
 from sources.models import (
     SCHEMA_ORG,
     Absolute,
@@ -325,6 +326,16 @@ class Network(Organisation, ListedModel):  # noqa: DJ008 (__str__ from Organisat
     wikidata_id = models.CharField(
         max_length=20, blank=True, help_text=_("Wikidata QID, e.g. 'Q810955'.")
     )
+    lei = models.CharField(
+        _("LEI"),
+        max_length=20,
+        blank=True,
+        validators=[validate_lei],
+        help_text=_(
+            "Legal Entity Identifier (ISO 17442), when the network is itself a legal entity "
+            "registered with GLEIF: 20 characters, the last two check digits."
+        ),
+    )
     dissolved_on = models.DateField(
         null=True, blank=True, help_text=_("When it ended or was replaced (empty while active).")
     )
@@ -446,6 +457,17 @@ class Network(Organisation, ListedModel):  # noqa: DJ008 (__str__ from Organisat
                 condition=~models.Q(wikidata_id=""),
                 name="network_wikidata_unique",
             ),
+            # The shape only: the check digits are checked by validate_lei (full_clean,
+            # the loader), which a CheckConstraint cannot compute.
+            models.CheckConstraint(
+                condition=models.Q(lei="") | models.Q(lei__regex=LEI_PATTERN),
+                name="network_lei_format",
+                violation_error_message=LEI_SHAPE_MESSAGE,
+            ),
+            # One register entry names one network; its index also serves ?lei= lookups.
+            models.UniqueConstraint(
+                fields=["lei"], condition=~models.Q(lei=""), name="network_lei_unique"
+            ),
             *list_constraints("network"),
         ]
         indexes = [
@@ -479,6 +501,8 @@ class Network(Organisation, ListedModel):  # noqa: DJ008 (__str__ from Organisat
             )
         if self.parent:
             data["parentOrganization"] = self.parent.json_ld_ref(absolute)
+        if self.lei:
+            data["leiCode"] = self.lei
         data["member"] = [row.member.json_ld_ref(absolute) for row in members]
         return data
 
