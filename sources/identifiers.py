@@ -15,6 +15,7 @@ WIKIDATA_QID_PATTERN = r"^Q[1-9][0-9]*$"
 # ISO 17442: 18 upper-case letters or digits, then two check digits.
 LEI_PATTERN = r"^[A-Z0-9]{18}[0-9]{2}$"
 
+# Used with fullmatch: Python's `$` also matches before a final newline.
 WIKIDATA_QID_RE = re.compile(WIKIDATA_QID_PATTERN)
 LEI_RE = re.compile(LEI_PATTERN)
 
@@ -46,13 +47,13 @@ def lei_checksum_ok(value: str) -> bool:
 
 
 def validate_wikidata_qid(value: str) -> None:
-    if not WIKIDATA_QID_RE.match(value):
+    if not WIKIDATA_QID_RE.fullmatch(value):
         raise ValidationError(WIKIDATA_QID_MESSAGE, code="invalid_qid")
 
 
 def validate_lei_shape(value: str) -> None:
     """An LEI's shape only: what the database's CheckConstraints and the lookups check."""
-    if not LEI_RE.match(value):
+    if not LEI_RE.fullmatch(value):
         raise ValidationError(LEI_SHAPE_MESSAGE, code="invalid_lei")
 
 

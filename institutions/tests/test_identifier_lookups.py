@@ -88,6 +88,8 @@ def test_malformed_values_are_refused_with_the_rule(filterset_class):
     assert "Q123" in errors(filterset_class, wikidata="42")["wikidata"][0]
     assert "Q123" in errors(filterset_class, wikidata="Q101,Q0")["wikidata"][0]
     assert "Q123" in errors(filterset_class, wikidata=" Q101")["wikidata"][0]
+    assert "Q123" in errors(filterset_class, wikidata="Q101\n")["wikidata"][0]
+    assert "20 characters" in errors(filterset_class, lei=LEI_A + "\n")["lei"][0]
     assert "20 characters" in errors(filterset_class, lei="LATTICE")["lei"][0]
     assert "20 characters" in errors(filterset_class, lei=LEI_A[:18] + "XX")["lei"][0]
     assert "may not be empty" in errors(filterset_class, lei=f"{LEI_A},")["lei"][0].lower()

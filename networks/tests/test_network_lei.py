@@ -50,7 +50,7 @@ def test_the_validator_refuses_a_wrong_check_digit_and_a_wrong_shape():
     with pytest.raises(ValidationError, match="check digits do not match") as error:
         validate_lei(wrong_check_digits(LEI_A))
     assert error.value.code == "invalid_lei_checksum"
-    for malformed in (LEI_A[:-1], LEI_A + "0", LEI_A.lower(), LEI_A[:18] + "AB", ""):
+    for malformed in (LEI_A[:-1], LEI_A + "0", LEI_A.lower(), LEI_A[:18] + "AB", LEI_A + "\n"):
         with pytest.raises(ValidationError, match="20 characters") as error:
             validate_lei(malformed)
         assert error.value.code == "invalid_lei"
