@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curation.models import Suggestion, SuggestionKind, SuggestionStatus
@@ -382,3 +384,31 @@ def test_the_actions_accept_and_reject_the_selected(client, signed_in):
     assert new.status == SuggestionStatus.REJECTED
     assert not Institution.objects.filter(name="Synthetic Banking Authority").exists()
     assert InstitutionIdentifier.objects.filter(identifier="Q999999902").exists()
+
+
+def test_the_queue_costs_the_same_queries_however_long(client, signed_in):
+    url = reverse("admin:curation_suggestion_changelist")
+    client.get(url)  # the session and the content types, once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    accept_suggestion(
+        suggestion=Suggestion.objects.get(kind=SuggestionKind.MEMBERSHIP, entity="Q999999903"),
+        user=signed_in,
+    )
+    few = queries()
+    suggest(SPARQL)  # two more rows, a new item and a membership
+    assert queries() == few
+
+
+def test_the_reject_button_writes_nothing(client, signed_in):
+    suggestion = Suggestion.objects.get(kind=SuggestionKind.IDENTIFIER)
+    before = counts()
+    url = reverse("admin:curation_suggestion_change", args=[suggestion.pk])
+    assert client.post(url, {"_reject": "Reject"}, follow=True).status_code == 200
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.decided_by) == (SuggestionStatus.REJECTED, signed_in)
+    assert counts() == before
