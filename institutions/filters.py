@@ -48,7 +48,8 @@ def lei_filter(subject: str, **kwargs) -> LEIListFilter:
         label=_("LEIs"),
         help_text=_(
             "Legal Entity Identifiers (ISO 17442, 20 characters), comma-separated: the "
-            "%(subject)s with any of them."
+            "%(subject)s with any of them. An LEI whose check digits do not match names no "
+            "record, so finds none."
         )
         % {"subject": subject},
         **kwargs,
