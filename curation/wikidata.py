@@ -14,14 +14,17 @@ became of it, is not made again.
 
 from __future__ import annotations
 
+import bz2
 import datetime
+import gzip
+import itertools
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -130,13 +133,11 @@ def wikidata_date(value: Any, *, file_name: str, where: str) -> WikidataDate:
         )
     sign, year, month, day = match.groups()
     if value.get("calendarmodel", GREGORIAN) != GREGORIAN:
-        return WikidataDate(note=_("%(where)s: not in the Gregorian calendar") % {"where": where})
+        return WikidataDate(note=_("not in the Gregorian calendar"))
     if precision < 9:
-        return WikidataDate(
-            note=_("%(where)s: known only to a decade or less precisely") % {"where": where}
-        )
+        return WikidataDate(note=_("known only to a decade or less precisely"))
     if sign == "-" or int(year) > 9999 or int(year) < 1:
-        return WikidataDate(note=_("%(where)s: year out of range") % {"where": where})
+        return WikidataDate(note=_("year out of range"))
     parts = [f"{int(year):04d}", month, day][: min(precision, 11) - 8]
     try:
         parsed, kept = parse_partial_date("-".join(parts))
@@ -146,26 +147,29 @@ def wikidata_date(value: Any, *, file_name: str, where: str) -> WikidataDate:
 
 
 def read_file(path: str | Path) -> list[WikidataItem]:
-    """The items of a dump or of a SPARQL result file (told apart by their shape).
+    """The items of a dump (.json, or compressed .json.gz or .json.bz2 as Wikimedia
+    publishes them) or of a SPARQL result file, told apart by their shape. Only items with
+    a P463 statement are kept: nothing is proposed for the others.
 
     Raises WikidataFileError naming the file and the item (or line, or result row).
     """
     path = Path(path)
     name = path.name
     try:
-        with path.open(encoding="utf-8") as handle:
-            first = handle.readline()
-            rest = handle.read()
-    except OSError as exc:
-        raise WikidataFileError(name, "", exc.strerror or str(exc)) from None
+        with _open(path) as handle:
+            first, second = handle.readline(), handle.readline()
+            if first.strip() == "[" and _is_json_object(second):
+                # The dump's own layout, one entity a line: read a line at a time (a
+                # dump is large) and name a broken line.
+                lines = itertools.chain([second], handle)
+                return [item for item in _read_dump_lines(name, lines) if item.member_of]
+            text = first + second + handle.read()
+    except (OSError, EOFError) as exc:
+        raise WikidataFileError(name, "", getattr(exc, "strerror", None) or str(exc)) from None
     except UnicodeDecodeError:
         raise WikidataFileError(name, "", _("not UTF-8 text")) from None
-    if first.strip() == "[":
-        # The dump's own layout: one entity a line, so that a dump is read line by line
-        # and a broken line can be named.
-        return list(_read_dump_lines(name, rest.splitlines()))
     try:
-        data = json.loads(first + rest)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise WikidataFileError(
             name,
@@ -184,14 +188,29 @@ def read_file(path: str | Path) -> list[WikidataItem]:
             "",
             _("neither a Wikidata JSON dump (a list of entities) nor a SPARQL JSON result"),
         )
-    return [
-        item
+    items = (
+        _read_entity(name, entity, _("entity %(n)s") % {"n": number})
         for number, entity in enumerate(entities, 1)
-        if (item := _read_entity(name, entity, _("entity %(n)s") % {"n": number})) is not None
-    ]
+    )
+    return [item for item in items if item is not None and item.member_of]
 
 
-def _read_dump_lines(name: str, lines: list[str]) -> Iterator[WikidataItem]:
+def _open(path: Path) -> IO[str]:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    if path.suffix == ".bz2":
+        return bz2.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line.strip().rstrip(",")), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def _read_dump_lines(name: str, lines: Iterable[str]) -> Iterator[WikidataItem]:
     for number, line in enumerate(lines, 2):
         text = line.strip().rstrip(",")
         if not text or text == "]":
@@ -524,7 +543,12 @@ def _item_suggestions(
         if (member_network or institution) and _held(network, member, member_of):
             proposal.skipped[_("memberships already in the directory")] += 1
             continue
-        notes = [n for n in (member_of.start.note, member_of.end.note) if n]
+        # Why a date Wikidata gives is not kept, e.g. "P580: known only to a decade…".
+        notes = [
+            _("%(property)s not kept: %(why)s") % {"property": prop, "why": date.note}
+            for prop, date in ((START, member_of.start), (END, member_of.end))
+            if date.note
+        ]
         yield Suggestion(
             kind=SuggestionKind.MEMBERSHIP,
             key=(

@@ -17,7 +17,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help="Dump (.json) or SPARQL result (.json) files.")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            help="Dump (.json, .json.gz, .json.bz2) or SPARQL result (.json) files.",
+        )
         parser.add_argument(
             "--as-of",
             type=datetime.date.fromisoformat,
@@ -49,4 +53,6 @@ class Command(BaseCommand):
                     items, as_of=as_of, file_name=path.name, dry_run=options["dry_run"]
                 )
                 summary = proposal.summary(dry_run=options["dry_run"])
-                self.stdout.write(f"{path.name} ({len(items)} items, as of {as_of}): {summary}")
+                self.stdout.write(
+                    f"{path.name} ({len(items)} items with P463, as of {as_of}): {summary}"
+                )
