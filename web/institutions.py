@@ -65,6 +65,8 @@ class PublicDetailMixin:
     """
 
     api_url_name = ""
+    # Its Atom feed of membership events (web/feeds.py), linked in the page's head.
+    feed_url_name = ""
 
     def get(self, request, *args, **kwargs):
         slug = kwargs.get("slug", "")
@@ -75,6 +77,8 @@ class PublicDetailMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["api_url"] = reverse(self.api_url_name, kwargs={"slug": self.object.slug})
+        if self.feed_url_name:
+            context["feed_url"] = reverse(self.feed_url_name, kwargs={"slug": self.object.slug})
         return context
 
 
@@ -82,6 +86,7 @@ class InstitutionDetailView(PublicDetailMixin, DetailView):
     """An institution: its networks over time, memoranda, meetings, relatives, identifiers."""
 
     api_url_name = "api:institution-detail"
+    feed_url_name = "institutions:institution-feed"
     queryset = Institution.objects.select_related("jurisdiction", "parent").prefetch_related(
         "sources", "other_names", "identifiers", "children", "hosted_networks"
     )
@@ -220,6 +225,7 @@ class JurisdictionDetailView(PublicDetailMixin, DetailView):
     membership shown. The header's counts are over the whole jurisdiction."""
 
     api_url_name = "api:jurisdiction-detail"
+    feed_url_name = "institutions:jurisdiction-feed"
     paginate_by = 50
     # Per institution; the rest are one click away, on the institution's own page.
     membership_limit = 10

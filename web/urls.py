@@ -5,7 +5,7 @@ URL name."""
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from web import calendars, changes, institutions, views, visuals
+from web import calendars, changes, feeds, institutions, views, visuals
 from web.sitemaps import SITEMAPS
 
 institution_patterns = [
@@ -14,7 +14,17 @@ institution_patterns = [
         institutions.InstitutionDetailView.as_view(),
         name="institution-detail",
     ),
+    path(
+        "institutions/<slug:slug>/feed.atom",
+        feeds.InstitutionEventsFeed(),
+        name="institution-feed",
+    ),
     path("jurisdictions/", institutions.JurisdictionListView.as_view(), name="jurisdiction-list"),
+    path(
+        "jurisdictions/<slug:slug>/feed.atom",
+        feeds.JurisdictionEventsFeed(),
+        name="jurisdiction-feed",
+    ),
     path(
         "jurisdictions/<slug:slug>/",
         institutions.JurisdictionDetailView.as_view(),
@@ -28,7 +38,9 @@ network_patterns = [
     path("networks/", views.NetworkListView.as_view(), name="network-list"),
     path("lattice/", visuals.LatticeView.as_view(), name="lattice"),
     path("compare/", visuals.CompareView.as_view(), name="compare"),
+    path("networks/feed.atom", feeds.NetworkListEventsFeed(), name="network-list-feed"),
     path("networks/<slug:slug>/", views.NetworkDetailView.as_view(), name="network-detail"),
+    path("networks/<slug:slug>/feed.atom", feeds.NetworkEventsFeed(), name="network-feed"),
     path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
     path("memoranda/", views.MemorandumListView.as_view(), name="memorandum-list"),
     path("memoranda/<slug:slug>/", views.MemorandumDetailView.as_view(), name="memorandum-detail"),

@@ -455,6 +455,17 @@ class NetworkListView(FacetedListView):
     extra_filters = ("member", "host", "parent", "as_of", "founded_after", "founded_before")
     template_name = "networks/network_list.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Members joining and leaving the networks these filters select (web/feeds.py).
+        query = self.valid_data().copy()
+        for name in ("page", "ordering"):
+            query.pop(name, None)
+        context["feed_url"] = reverse("networks:network-list-feed") + (
+            f"?{query.urlencode()}" if query else ""
+        )
+        return context
+
     @property
     def facet_specs(self):
         return [
@@ -521,6 +532,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
     """
 
     api_url_name = "api:network-detail"
+    feed_url_name = "networks:network-feed"
     queryset = (
         Network.objects.select_related("host", "parent", "list_source")
         .prefetch_related("sources")
