@@ -138,7 +138,10 @@ class NetworkAdmin(CuratedAdmin):
         NetworkSuccessorInline,
     ]
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug", "description", "website", "wikidata_id"]}),
+        (
+            None,
+            {"fields": ["name", "acronym", "slug", "description", "website", "wikidata_id", "lei"]},
+        ),
         (
             _("Typology"),
             {

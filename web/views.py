@@ -452,7 +452,16 @@ class NetworkListView(FacetedListView):
     title = _("Networks")
     filterset_class = NetworkFilterSet
     api_list_url_name = "api:network-list"
-    extra_filters = ("member", "host", "parent", "as_of", "founded_after", "founded_before")
+    extra_filters = (
+        "member",
+        "host",
+        "parent",
+        "as_of",
+        "founded_after",
+        "founded_before",
+        "wikidata",
+        "lei",
+    )
     template_name = "networks/network_list.html"
 
     def get_context_data(self, **kwargs):
@@ -674,7 +683,7 @@ class InstitutionListView(FacetedListView):
     title = _("Institutions")
     filterset_class = InstitutionFilterSet
     api_list_url_name = "api:institution-list"
-    extra_filters = ("network", "jurisdiction", "parent", "subregion", "as_of")
+    extra_filters = ("network", "jurisdiction", "parent", "subregion", "as_of", "wikidata", "lei")
     template_name = "institutions/institution_list.html"
 
     @property

@@ -79,3 +79,10 @@ def test_the_entry_has_no_inline_style_or_script(client):
     entry = identifiers_list(client.get("/networks/net/").content.decode())
     assert "style=" not in entry
     assert "<script" not in entry
+
+
+@pytest.mark.parametrize("page", ["/networks/", "/institutions/"])
+def test_a_list_filtered_by_identifier_keeps_the_filter_when_a_facet_is_chosen(client, page):
+    html = client.get(page, {"wikidata": "Q42", "lei": LEI_A}).content.decode()
+    assert '<input type="hidden" name="wikidata" value="Q42">' in html
+    assert f'<input type="hidden" name="lei" value="{LEI_A}">' in html
