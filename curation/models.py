@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Branch, Institution, Jurisdiction, Level
 from networks.models import Memorandum, Network
+from sources.identifiers import WIKIDATA_QID_MESSAGE, WIKIDATA_QID_PATTERN
 from sources.models import ChangeSet, http_url_constraint
 from sources.partial_dates import format_partial_date, partial_date_constraint, precision_field
 
@@ -298,10 +299,13 @@ class Suggestion(models.Model):
                 name="suggestion_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(entity__regex=r"^Q[1-9][0-9]*$")
-                & (models.Q(network_entity="") | models.Q(network_entity__regex=r"^Q[1-9][0-9]*$")),
+                condition=models.Q(entity__regex=WIKIDATA_QID_PATTERN)
+                & (
+                    models.Q(network_entity="")
+                    | models.Q(network_entity__regex=WIKIDATA_QID_PATTERN)
+                ),
                 name="suggestion_qid_format",
-                violation_error_message=_("A Wikidata QID looks like Q123."),
+                violation_error_message=WIKIDATA_QID_MESSAGE,
             ),
             partial_date_constraint("start_date", "suggestion_start_precision"),
             partial_date_constraint("end_date", "suggestion_end_precision"),

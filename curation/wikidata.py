@@ -50,10 +50,10 @@ from institutions.models import (
 )
 from networks.models import Membership, Network
 from sources.history import recording
+from sources.identifiers import WIKIDATA_QID_RE
 from sources.models import ChangeKind, ChangeSet, Source, validate_http_url
 from sources.partial_dates import DatePrecision, iso_partial_date, parse_partial_date
 
-QID_RE = re.compile(r"Q[1-9][0-9]*")
 # Wikidata's time precisions (https://www.wikidata.org/wiki/Help:Dates#Precision): the
 # three the directory can hold. Finer ones (hour, minute, second) are cut to the day;
 # coarser ones (decade, century…) are not kept at all.
@@ -234,7 +234,7 @@ def _read_entity(name: str, entity: Any, where: str) -> WikidataItem | None:
     qid = entity.get("id", "")
     if entity.get("type", "item") != "item" or not str(qid).startswith("Q"):
         return None
-    if not QID_RE.fullmatch(str(qid)):
+    if not WIKIDATA_QID_RE.fullmatch(str(qid)):
         raise WikidataFileError(name, where, _("'%(id)s' is not a QID") % {"id": qid})
     where = f"{qid} ({where})"
     claims = entity.get("claims", {})
@@ -253,7 +253,7 @@ def _read_entity(name: str, entity: Any, where: str) -> WikidataItem | None:
         if value is None:  # "no value" or "unknown value": nothing to propose
             continue
         network = value.get("id") if isinstance(value, dict) else None
-        if not network or not QID_RE.fullmatch(str(network)):
+        if not network or not WIKIDATA_QID_RE.fullmatch(str(network)):
             raise WikidataFileError(name, at, _("P463's value must be an item"))
         item.member_of.append(
             MemberOf(
