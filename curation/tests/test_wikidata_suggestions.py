@@ -440,3 +440,21 @@ def test_other_layouts_of_a_dump_read_the_same(tmp_path, file_name, write):
     write(path)
     assert read_file(path) == read_file(DUMP)
     assert [item.qid for item in read_file(DUMP)] == ["Q999999901", "Q999999902", "Q999999903"]
+
+
+def test_a_curator_accepts_then_undoes_through_the_admin(client, signed_in):
+    suggestion = Suggestion.objects.get(kind=SuggestionKind.MEMBERSHIP, entity="Q999999903")
+    url = reverse("admin:curation_suggestion_change", args=[suggestion.pk])
+    client.post(url, {"_accept": "Accept"})
+    suggestion.refresh_from_db()
+    membership = Membership.objects.get(sources__url=suggestion.source_url)
+    history = client.get(reverse("admin:sources_changeset_change", args=[suggestion.change_set.pk]))
+    assert history.status_code == 200
+    undo_url = reverse("admin:sources_changeset_undo", args=[suggestion.change_set.pk])
+    assert client.get(undo_url).context["plan"].deletes == 1  # the membership; its source stays
+    response = client.post(undo_url, {"change_reason": "Wikidata was wrong about this one"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    undo = ChangeSet.objects.get(kind=ChangeKind.UNDO)
+    assert undo.undoes == suggestion.change_set
+    assert "Accepted, then undone." in client.get(url).content.decode()
