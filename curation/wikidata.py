@@ -723,9 +723,9 @@ def _accept_membership(suggestion: Suggestion, source: Source) -> None:
             % {"qid": suggestion.network_entity}
         )
     member_network = Network.objects.filter(wikidata_id=suggestion.entity).first()
-    institution = (
-        None if member_network else (_institution_with(suggestion.entity) or suggestion.institution)
-    )
+    # By its QID only: an institution matched by name becomes the member once a curator
+    # has accepted that it is the item (its QID suggestion), never on the name alone.
+    institution = None if member_network else _institution_with(suggestion.entity)
     if member_network is None and institution is None:
         raise SuggestionRefused(
             _(

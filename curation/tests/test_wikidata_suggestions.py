@@ -220,6 +220,9 @@ def test_accepting_a_membership_writes_it_with_its_source_and_history_and_undo_r
 def test_dates_are_as_precise_as_wikidata_says(directory):
     suggest(DUMP)
     suggestion = Suggestion.objects.get(kind=SuggestionKind.MEMBERSHIP, entity="Q999999902")
+    # Matched by name only: not a member until a curator accepts that it is the item.
+    with pytest.raises(SuggestionRefused, match="not in the directory yet"):
+        accept_suggestion(suggestion=suggestion)
     accept_suggestion(
         suggestion=Suggestion.objects.get(kind=SuggestionKind.IDENTIFIER), user=curator()
     )
