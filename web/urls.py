@@ -3,9 +3,9 @@ are those the templates and links have always used, so moving the views here cha
 URL name."""
 
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from web import calendars, changes, feeds, institutions, views, visuals
+from web import calendars, changes, downloads, feeds, institutions, views, visuals
 from web.sitemaps import SITEMAPS
 
 institution_patterns = [
@@ -41,6 +41,11 @@ network_patterns = [
     path("networks/feed.atom", feeds.NetworkListEventsFeed(), name="network-list-feed"),
     path("networks/<slug:slug>/", views.NetworkDetailView.as_view(), name="network-detail"),
     path("networks/<slug:slug>/feed.atom", feeds.NetworkEventsFeed(), name="network-feed"),
+    re_path(
+        r"^networks/(?P<slug>[-a-zA-Z0-9_]+)/members\.(?P<extension>csv|xlsx)$",
+        downloads.NetworkMembersDownload.as_view(),
+        name="network-members-download",
+    ),
     path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
     path("memoranda/", views.MemorandumListView.as_view(), name="memorandum-list"),
     path("memoranda/<slug:slug>/", views.MemorandumDetailView.as_view(), name="memorandum-detail"),

@@ -46,6 +46,7 @@ from networks.models import (
 from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
 from web import search as site_search
 from web.calendars import calendar_links
+from web.downloads import members_on
 from web.institutions import PublicDetailMixin, add_lineage
 
 # --- Shared pieces --------------------------------------------------------------------
@@ -528,10 +529,6 @@ class AsOfForm(forms.Form):
     as_of = AsOfField(label=_("Members on"))
 
 
-def member_name_order() -> list:
-    return [Coalesce("member_institution__name", "member_network__name"), "role", "start_date"]
-
-
 class NetworkDetailView(PublicDetailMixin, DetailView):
     """A network: typology, accountability, members on any date and what changed since.
 
@@ -580,14 +577,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             "member_institution__jurisdiction", "member_network"
         )
         # Confirmed members first, then the possible ones; by name within each.
-        paginator = Paginator(
-            members.as_of(on)
-            .with_held_now()
-            .with_confirmed_on(on)
-            .prefetch_related("sources")
-            .order_by(models.F("confirmed_then").desc(), *member_name_order(), "pk"),
-            self.members_per_page,
-        )
+        paginator = Paginator(members_on(network, on), self.members_per_page)
         # The aggregate above already counted them: spare the paginator its own query.
         paginator.count = counts["members"]
         page = paginator.get_page(self.request.GET.get("page"))
@@ -623,6 +613,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
         api_members = reverse("api:network-members", kwargs={"slug": network.slug})
         context.update(
             api_url=api_members + (f"?as_of={on.isoformat()}" if changed else ""),
+            download_query=f"?as_of={on.isoformat()}" if changed else "",
             form=form,
             as_of=on,
             as_of_is_today=not changed,
