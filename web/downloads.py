@@ -1,7 +1,8 @@
 """A network's members on a date as a file, CSV or XLSX (#17): every row, not a page of
 them, with the same selection and order as the network page's table (`members_on`),
-roles, dates in ISO 8601 at their source's precision ("2004", "2004-03", "2004-03-15"), whether each member is confirmed on that date
-or only possibly one, and the URLs of the sources.
+roles, dates in ISO 8601 at their source's precision ("2004", "2004-03", "2004-03-15"),
+whether each member is confirmed on that date or only possibly one, and the URLs of the
+sources.
 
 Cells that a spreadsheet would run as a formula (starting with =, +, - or @) get a
 leading apostrophe: the names come from curators and from imported lists, and a file
