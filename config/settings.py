@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "curation",
     "visuals",
     "links",
+    # The Reconciliation Service API for OpenRefine (reconcile/, mounted at /reconcile/).
+    "reconcile",
     # Invalidates the response cache whenever a curated record changes (responsecache/cache.py).
     "responsecache",
     "ops",

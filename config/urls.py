@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include("api.urls")),
+    # The Reconciliation Service API v0.2, for OpenRefine (reconcile/).
+    path("reconcile/", include("reconcile.urls")),
     path("", include("web.urls")),
 ]
 
