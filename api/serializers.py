@@ -109,6 +109,38 @@ class LinkField(serializers.Field):
 LinkField = extend_schema_field({"type": "string", "format": "uri"})(LinkField)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            name: {"type": "string", "format": "uri"} for name in ("bibtex", "ris", "csl_json")
+        },
+    }
+)
+class CitationField(serializers.Field):
+    """How to cite the record: its citation as BibTeX, RIS and CSL-JSON (the public
+    site's "Cite this"); a network's on the `as_of` date asked for, if any."""
+
+    FILES = {"bibtex": "bib", "ris": "ris", "csl_json": "json"}
+
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        request = self.context.get("request")
+        # Validated by the view before it serialises (the one as_of reader).
+        as_of = request.query_params.get("as_of") if request else None
+        query = f"?as_of={as_of}" if as_of and self.view_name == "networks:network-cite" else ""
+        links = {}
+        for name, extension in self.FILES.items():
+            path = reverse(self.view_name, kwargs={"slug": obj.slug, "extension": extension})
+            links[name] = (request.build_absolute_uri(path) if request else path) + query
+        return links
+
+
 # No docstring on these two: drf-spectacular would publish it as the description of
 # every serializer below that has none of its own.
 class LatticeModelSerializer(serializers.ModelSerializer):
@@ -859,8 +891,10 @@ class InstitutionDetailSerializer(InstitutionSerializer):
         help_text="Succeeded by: the successions it went into, oldest first.",
     )
 
+    citation = CitationField("institutions:institution-cite")
+
     class Meta(InstitutionSerializer.Meta):
-        fields = [*InstitutionSerializer.Meta.fields, *LINEAGE_FIELDS]
+        fields = [*InstitutionSerializer.Meta.fields, *LINEAGE_FIELDS, "citation"]
 
 
 class NetworkDetailSerializer(NetworkSerializer):
@@ -879,5 +913,7 @@ class NetworkDetailSerializer(NetworkSerializer):
         help_text="Succeeded by: the successions it went into, oldest first.",
     )
 
+    citation = CitationField("networks:network-cite")
+
     class Meta(NetworkSerializer.Meta):
-        fields = [*NetworkSerializer.Meta.fields, *LINEAGE_FIELDS]
+        fields = [*NetworkSerializer.Meta.fields, *LINEAGE_FIELDS, "citation"]

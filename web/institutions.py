@@ -26,6 +26,7 @@ from institutions.models import Branch, Institution, InstitutionSuccession, Juri
 from links.pages import link_checks
 from sources.forms import AsOfField
 from sources.models import Lineage
+from web.citations import citation_context
 
 
 def membership_model() -> type[models.Model]:
@@ -79,6 +80,7 @@ class PublicDetailMixin:
         context["api_url"] = reverse(self.api_url_name, kwargs={"slug": self.object.slug})
         if self.feed_url_name:
             context["feed_url"] = reverse(self.feed_url_name, kwargs={"slug": self.object.slug})
+        context["cite"] = citation_context(self.request, self.object)
         return context
 
 

@@ -5,10 +5,24 @@ URL name."""
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from web import calendars, changes, downloads, feeds, institutions, views, visuals
+from institutions.models import Institution, Jurisdiction
+from networks.models import Meeting, Memorandum, Network
+from web import calendars, changes, citations, downloads, feeds, institutions, views, visuals
 from web.sitemaps import SITEMAPS
 
+CITE = r"/(?P<slug>[-a-zA-Z0-9_]+)/cite\.(?P<extension>bib|ris|json)$"
+
 institution_patterns = [
+    re_path(
+        r"^institutions" + CITE,
+        citations.CiteView.as_view(model=Institution),
+        name="institution-cite",
+    ),
+    re_path(
+        r"^jurisdictions" + CITE,
+        citations.CiteView.as_view(model=Jurisdiction),
+        name="jurisdiction-cite",
+    ),
     path(
         "institutions/<slug:slug>/",
         institutions.InstitutionDetailView.as_view(),
@@ -33,6 +47,11 @@ institution_patterns = [
 ]
 
 network_patterns = [
+    re_path(r"^networks" + CITE, citations.CiteView.as_view(model=Network), name="network-cite"),
+    re_path(
+        r"^memoranda" + CITE, citations.CiteView.as_view(model=Memorandum), name="memorandum-cite"
+    ),
+    re_path(r"^meetings" + CITE, citations.CiteView.as_view(model=Meeting), name="meeting-cite"),
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("networks/", views.NetworkListView.as_view(), name="network-list"),

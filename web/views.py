@@ -46,6 +46,7 @@ from networks.models import (
 from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
 from web import search as site_search
 from web.calendars import calendar_links
+from web.citations import citation_context
 from web.downloads import members_on
 from web.institutions import PublicDetailMixin, add_lineage
 
@@ -614,6 +615,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
         context.update(
             api_url=api_members + (f"?as_of={on.isoformat()}" if changed else ""),
             download_query=f"?as_of={on.isoformat()}" if changed else "",
+            cite=citation_context(self.request, network, on if changed else None),
             form=form,
             as_of=on,
             as_of_is_today=not changed,
