@@ -68,7 +68,7 @@ def properties() -> list[dict]:
             "id": "lei",
             "name": _("LEI"),
             "description": _("Its Legal Entity Identifier, when it has one."),
-            "types": [INSTITUTION],
+            "types": [INSTITUTION, NETWORK],
         },
         {
             "id": MEMBER_OF,
@@ -310,7 +310,7 @@ def _record_values(prop: str, record: Institution | Network) -> list[dict]:
         return [{"str": qid} for qid in record.wikidata_ids()]
     if prop == "lei":
         if not is_institution:
-            return []
+            return [{"str": record.lei}] if record.lei else []
         return [
             {"str": i.identifier}
             for i in record.identifiers.all()

@@ -47,7 +47,13 @@ def directory():
     fr_sc = make_institution(
         slug="fr-testsc", name="Commission des valeurs de test", acronym="TSC", jurisdiction=fr
     )
-    network = make_network(slug="test-network", name="Test Supervisors Network", acronym="TSN")
+    # A made-up LEI of the right shape (its check digits are not checked here).
+    network = make_network(
+        slug="test-network",
+        name="Test Supervisors Network",
+        acronym="TSN",
+        lei="TESTLEI0000000000099",
+    )
     source = make_source(url="https://example.org/test-network-members")
     make_membership(
         network=network,
@@ -99,13 +105,25 @@ def test_the_manifest_validates_and_names_every_service(client):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_cors_preflight_is_answered(client):
+def test_cors_on_every_endpoint_and_preflight(client, directory):
     response = client.options(
         URL,
         HTTP_ORIGIN="https://openrefine.example",
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
     )
     assert response["Access-Control-Allow-Origin"] == "*"
+    for path in (
+        "/reconcile/suggest/entity?prefix=test",
+        "/reconcile/suggest/type?prefix=n",
+        "/reconcile/properties?type=network",
+        "/reconcile/preview/de-testbank",
+    ):
+        answer = client.get(path, HTTP_ORIGIN="https://openrefine.example")
+        assert answer["Access-Control-Allow-Origin"] == "*", path
+    # The rest of the site stays as it was: no CORS outside /api/ and /reconcile/.
+    assert "Access-Control-Allow-Origin" not in client.get(
+        "/institutions/de-testbank/", HTTP_ORIGIN="https://openrefine.example"
+    )
 
 
 def test_get_post_form_and_json_body_answer_alike(client, directory):
@@ -258,6 +276,13 @@ def test_suggest_entity_type_and_property(client, directory):
     assert bad.status_code == 400 and bad.json()["error"]["message"]
 
 
+def test_suggest_costs_the_same_few_queries(client, directory, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        client.get("/reconcile/suggest/entity", {"prefix": "test"})
+    with django_assert_num_queries(0):
+        client.get("/reconcile/suggest/type", {"prefix": "inst"})
+
+
 def test_propose_properties(client):
     answer = client.get("/reconcile/properties", {"type": "institution"}).json()
     validate("data-extension-property-proposal", answer)
@@ -303,6 +328,7 @@ def test_extend_with_the_record_properties(client, directory):
     assert bank["wikidata"] == [{"str": "Q999999991"}]
     assert bank["lei"] == []
     assert answer["rows"]["test-network"]["jurisdiction"] == []
+    assert answer["rows"]["test-network"]["lei"] == [{"str": "TESTLEI0000000000099"}]
     assert answer["rows"]["no-such-id"] == {p: [] for p in bank}
 
 
