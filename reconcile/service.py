@@ -13,6 +13,7 @@ from .index import INSTITUTION, TYPE_IDS, load_entries, type_descriptions, type_
 # The most queries one batch may hold (the manifest's `batchSize`; more answers 413).
 MAX_BATCH = 100
 DEFAULT_LIMIT = 10
+MAX_QUERY_LENGTH = 300
 MAX_LIMIT = 100
 # Query properties a reconciliation query may constrain candidates by (institutions only).
 QUERY_PROPERTIES = ("jurisdiction", "branch")
@@ -32,10 +33,25 @@ class QueryError(ValueError):
 
 
 def read_json(text: str, what: str) -> Any:
+    """The JSON in `text`; QueryError when it is not JSON, or holds a NUL character
+    (PostgreSQL refuses text containing one, as ops/nul.py says of the query string)."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except (TypeError, ValueError):
         raise QueryError(_("%(what)s is not valid JSON.") % {"what": what}) from None
+    if _holds_nul(value):
+        raise QueryError(_("%(what)s contains a NUL character.") % {"what": what})
+    return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 @dataclass
@@ -118,6 +134,12 @@ def parse_batch(batch: Any) -> dict[str, Query]:
         text = raw.get("query", "")
         if not isinstance(text, str):
             raise QueryError(_("Query %(key)s: query must be text.") % {"key": key})
+        # A name, not a document: difflib's time grows with the square of the length.
+        if len(text) > MAX_QUERY_LENGTH:
+            raise QueryError(
+                _("Query %(key)s: a query is at most %(max)s characters.")
+                % {"key": key, "max": MAX_QUERY_LENGTH}
+            )
         limit = raw.get("limit", DEFAULT_LIMIT)
         if isinstance(limit, float) and limit.is_integer():
             limit = int(limit)
@@ -203,24 +225,23 @@ def suggest_entities(params: Any) -> dict:
     """Records whose name, acronym or other name begins with the prefix (or has a word
     that does), best first: the whole name, then its beginning, then a word's."""
     prefix, cursor = _page(params)
+    prefix = prefix[:MAX_QUERY_LENGTH]
     types = _types(params.getlist("type"), "suggest") if params.getlist("type") else TYPE_IDS
     key = matching.normalise(prefix)
     if not key:
         return {"result": []}
     found = []
     for entry in load_entries(set(types)):
-        rank = None
-        if prefix == entry.id:
-            rank = 0
+        ranks = [0] if prefix == entry.id else []
         for name in entry.keys:
             if name == key:
-                rank = min(rank if rank is not None else 9, 1)
+                ranks.append(1)
             elif name.startswith(key):
-                rank = min(rank if rank is not None else 9, 2)
+                ranks.append(2)
             elif f" {key}" in f" {name}":
-                rank = min(rank if rank is not None else 9, 3)
-        if rank is not None:
-            found.append((rank, entry.name, entry.id, entry))
+                ranks.append(3)
+        if ranks:
+            found.append((min(ranks), entry.name, entry.id, entry))
     found.sort(key=lambda item: item[:3])
     names = type_names()
     result = []
@@ -237,14 +258,13 @@ def suggest_entities(params: Any) -> dict:
 
 
 def _by_prefix(items: list[dict], prefix: str, cursor: int) -> dict:
+    """The items whose id, or a word of whose name, begins with the prefix."""
     key = matching.normalise(prefix)
     chosen = [
         item
         for item in items
-        if not key
-        or matching.normalise(item["id"]).startswith(key)
-        or any(word.startswith(key) for word in matching.normalise(item["name"]).split())
-        or matching.normalise(item["name"]).startswith(key)
+        if matching.normalise(item["id"]).startswith(key)
+        or f" {key}" in f" {matching.normalise(item['name'])}"
     ]
     return {"result": chosen[cursor : cursor + SUGGEST_PAGE]}
 

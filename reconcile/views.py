@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import extension, service
 from .index import find_record
-from .manifest import PREVIEW_HEIGHT, PREVIEW_WIDTH, manifest
+from .manifest import manifest
 from .service import QueryError
 
 
@@ -86,8 +86,6 @@ def preview(request: HttpRequest, entity_id: str) -> HttpResponse:
             "record": record,
             "entity_id": entity_id,
             "kind": record._meta.model_name,
-            "width": PREVIEW_WIDTH,
-            "height": PREVIEW_HEIGHT,
         },
     )
 

@@ -226,6 +226,8 @@ def test_a_batch_costs_the_same_few_queries_however_long(
         '{"q0": {"query": "x", "properties": {"pid": "jurisdiction", "v": "DE"}}}',
         '{"q0": {"query": "x", "properties": [{"pid": "branch", "v": [null]}]}}',
         '{"q0": {"query": "x", "colour": "red"}}',
+        '{"q0": {"query": "nul \\u0000 here"}}',
+        json.dumps({"q0": {"query": "x" * 301}}),
     ],
 )
 def test_a_malformed_batch_answers_400_with_a_json_message(client, queries):
@@ -394,6 +396,8 @@ def member_of_settings(settings) -> str:
         member_of_settings({"network": "test-network", "date": "1200-01-01"}),
         member_of_settings({"network": "test-network", "date": 2010}),
         member_of_settings("bcbs"),
+        member_of_settings({"network": "test-\u0000network"}),
+        '{"ids": ["de-\\u0000testbank"], "properties": [{"id": "website"}]}',
     ],
 )
 def test_a_malformed_extension_answers_400(client, directory, query):
