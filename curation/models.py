@@ -350,3 +350,53 @@ class Suggestion(models.Model):
     def undone(self) -> bool:
         """Accepted, and the change set that wrote it undone since."""
         return self.change_set_id is not None and self.change_set.undone_by.exists()
+
+
+class Release(models.Model):
+    """One published open-data release of the directory (curation/releases.py): its files
+    sit under `releases/<version>/` in storage and never change, nor does this row."""
+
+    version = models.CharField(
+        max_length=20,
+        unique=True,
+        help_text=_("The day it was built and its number that day."),
+    )
+    created_at = models.DateTimeField(help_text=_("When the release was built."))
+    change_set_high_water = models.PositiveIntegerField(
+        default=0,
+        help_text=_("The newest change set the release includes (its id; 0: none)."),
+    )
+    content_version = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("The directory's content version when the release was built."),
+    )
+    files = models.JSONField(
+        default=list,
+        help_text=_("The files of the release: name, size in bytes and SHA-256."),
+    )
+    counts = models.JSONField(
+        default=dict,
+        help_text=_("Rows per table, and changes since the previous release."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("open-data release")
+        verbose_name_plural = _("open-data releases")
+
+    def __str__(self) -> str:
+        return self.version
+
+    def save(self, *args, **kwargs) -> None:
+        # Published files are cited and checksummed: the row describing them is final.
+        if not self._state.adding:
+            raise ValueError(_("A release is immutable; build a new one instead."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("data:index") + f"#release-{self.version}"
+
+    def file(self, name: str) -> dict | None:
+        return next((f for f in self.files if f["name"] == name), None)

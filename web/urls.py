@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 
 from institutions.models import Institution, Jurisdiction
 from networks.models import Meeting, Memorandum, Network
-from web import calendars, changes, citations, downloads, feeds, institutions, views, visuals
+from web import calendars, changes, citations, data, downloads, feeds, institutions, views, visuals
 from web.sitemaps import SITEMAPS
 
 CITE = r"/(?P<slug>[-a-zA-Z0-9_]+)/cite\.(?P<extension>bib|ris|json)$"
@@ -81,7 +81,14 @@ network_patterns = [
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
 
+data_patterns = [
+    path("data/", data.DataView.as_view(), name="index"),
+    path("data/releases.json", data.release_index, name="releases"),
+    path("data/<str:version>/<str:filename>", data.release_file, name="file"),
+]
+
 urlpatterns = [
+    path("", include((data_patterns, "data"))),
     path("", include((institution_patterns, "institutions"))),
     path("", include((network_patterns, "networks"))),
     path("", include(changes)),

@@ -1,0 +1,280 @@
+"""Open-data releases (#17 items 1, 2): valid Data Packages that round-trip, immutable
+files, and change files that name exactly what a curator changed.
+
+The small directory here is synthetic (tests/factories.py); the slow test uses data/.
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from frictionless import validate
+
+from curation.backup import directory_models
+from curation.loader import load_directory
+from curation.models import Release
+from curation.releases import (
+    TABLES,
+    ReleaseError,
+    build_release,
+    columns,
+    load_release,
+    release_path,
+    release_storage,
+)
+from institutions.models import InstitutionName, InstitutionRedirect
+from networks.models import MeetingParticipant, Membership, Role
+from sources.history import recording
+from sources.models import ChangeKind
+from sources.partial_dates import DatePrecision
+from tests.factories import (
+    make_institution,
+    make_meeting,
+    make_membership,
+    make_network,
+    make_signatory,
+    make_source,
+)
+
+DATA = Path(settings.BASE_DIR) / "data"
+
+
+@pytest.fixture(autouse=True)
+def release_files(tmp_path, settings):
+    """Each test writes its releases to its own folder (the default storage's root)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": settings.STORAGES["default"]}
+    return tmp_path / "media"
+
+
+def folder(release: Release) -> Path:
+    return Path(release_storage().path(release_path(release.version)))
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every published column of every table, row by row."""
+    return {
+        name: list(
+            model._base_manager.order_by("pk").values_list(*[f.attname for f in columns(model)])
+        )
+        for name, model in TABLES
+    }
+
+
+def empty_directory() -> None:
+    # Raw deletes (no signals, so no history of the clean-up), children first; the
+    # references are checked when the test's transaction would commit.
+    with transaction.atomic():
+        for model in reversed(directory_models()):
+            model._default_manager.all()._raw_delete(model._default_manager.db)
+
+
+def small_directory() -> dict:
+    """A synthetic directory touching every table and every kind of date precision."""
+    source = make_source(as_of=datetime.date(2024, 5, 1))
+    parent = make_institution(name="Synthetic Ministry")
+    bank = make_institution(name="Synthetic Central Bank", parent=parent, sources=[source])
+    InstitutionName.objects.create(institution=bank, name="Banque synthétique", language="fr")
+    other = make_institution(name="Synthetic Regulator")
+    network = make_network(name="Synthetic Network", founded_on=datetime.date(2004, 1, 1))
+    network.founded_on_precision = DatePrecision.YEAR
+    network.save()
+    inner = make_network(name="Synthetic Inner Network", host=bank)
+    joined = make_membership(
+        network=network,
+        member_institution=bank,
+        start_date=datetime.date(2004, 1, 1),
+        start_date_precision=DatePrecision.YEAR,
+        sources=[source],
+    )
+    open_ended = make_membership(network=network, member_institution=other)
+    make_membership(network=network, member_network=inner, role=Role.OBSERVER)
+    make_signatory(institution=bank)
+    meeting = make_meeting(network=network, host=bank)
+    MeetingParticipant.objects.create(meeting=meeting, institution=other)
+    return {"network": network, "joined": joined, "open_ended": open_ended, "bank": bank}
+
+
+def read_changes(release: Release) -> list[dict]:
+    with release_storage().open(release_path(release.version, "changes.json")) as handle:
+        return json.load(handle)["changes"]
+
+
+def assert_round_trip(release: Release) -> None:
+    before = snapshot()
+    report = validate(str(folder(release) / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])[:10]
+    empty_directory()
+    assert all(not rows for rows in snapshot().values())
+    load_release(folder(release))
+    after = snapshot()
+    for name, _ in TABLES:
+        assert after[name] == before[name], name
+
+
+@pytest.mark.django_db
+def test_a_release_of_a_small_directory_validates_and_round_trips():
+    small_directory()
+    release = build_release()
+    names = {f["name"] for f in release.files}
+    assert {f"{name}.csv" for name, _ in TABLES} <= names
+    assert {"datapackage.json", "popolo.json", "lattice.graphml", "SHA256SUMS"} <= names
+    assert {"changes.csv", "changes.json"} <= names
+    assert release.counts["memberships"] == 3
+    assert_round_trip(release)
+
+
+@pytest.mark.django_db
+def test_the_files_match_their_checksums_and_popolo_keeps_reduced_precision():
+    small = small_directory()
+    release = build_release()
+    storage = release_storage()
+    with storage.open(release_path(release.version, "SHA256SUMS")) as handle:
+        sums = dict(reversed(line.split("  ")) for line in handle.read().decode().splitlines())
+    for entry in release.files:
+        with storage.open(release_path(release.version, entry["name"])) as handle:
+            data = handle.read()
+        assert len(data) == entry["bytes"]
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        if entry["name"] != "SHA256SUMS":
+            assert sums[entry["name"]] == entry["sha256"]
+    with storage.open(release_path(release.version, "popolo.json")) as handle:
+        popolo = json.load(handle)
+    joined = next(m for m in popolo["memberships"] if m["id"] == f"membership/{small['joined'].pk}")
+    assert joined["start_date"] == "2004"
+    assert joined["organization_id"] == f"network/{small['network'].slug}"
+    network = next(o for o in popolo["organizations"] if o["id"].endswith(small["network"].slug))
+    assert network["founding_date"] == "2004"
+    with storage.open(release_path(release.version, "memberships.csv")) as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode())))
+    row = next(r for r in rows if r["id"] == str(small["joined"].pk))
+    assert (row["start_date"], row["start_date_precision"]) == ("2004-01-01", "year")
+
+
+@pytest.mark.django_db
+def test_a_curators_change_is_exactly_what_the_next_change_file_names():
+    small = small_directory()
+    first = build_release()
+    assert read_changes(first) == []  # nothing to compare the first release with
+    with recording(kind=ChangeKind.EDIT, reason="synthetic: the regulator left"):
+        ended = small["open_ended"]
+        ended.end_date = datetime.date(2025, 3, 1)
+        ended.end_date_precision = DatePrecision.MONTH
+        ended.save()
+        added = make_membership(
+            network=small["network"],
+            member_institution=make_institution(name="Synthetic Newcomer"),
+            start_date=datetime.date(2025, 3, 15),
+        )
+    second = build_release()
+    changes = read_changes(second)
+    newcomer = added.member_institution
+    assert sorted((c["record_type"], c["record_id"], c["change"]) for c in changes) == sorted(
+        [
+            ("membership", ended.pk, "ended"),
+            ("membership", added.pk, "added"),
+            # The curator's new membership brought its member with it.
+            ("institution", newcomer.pk, "added"),
+        ]
+    )
+    by_kind = {c["change"]: c for c in changes if c["record_type"] == "membership"}
+    assert by_kind["ended"]["effective_date"] == "2025-03"
+    assert by_kind["ended"]["fields"] == "end_date end_date_precision"
+    assert by_kind["added"]["effective_date"] == "2025-03-15"
+    assert by_kind["added"]["slug"] == f"{small['network'].slug}/{newcomer.slug}"
+    recorded = Membership.history.filter(id=ended.pk).latest("history_date").history_date
+    assert by_kind["ended"]["recorded_at"] == recorded.isoformat(timespec="seconds")
+    assert all(c["recorded_at"] for c in changes)
+    with release_storage().open(release_path(second.version, "changes.csv")) as handle:
+        assert len(list(csv.DictReader(io.StringIO(handle.read().decode())))) == len(changes)
+
+
+@pytest.mark.django_db
+def test_renames_merges_and_corrections_are_named():
+    small = small_directory()
+    first = build_release()
+    bank, joined = small["bank"], small["joined"]
+    with recording(kind=ChangeKind.EDIT, reason="synthetic"):
+        bank.name = "Synthetic Central Bank of Somewhere"
+        bank.save()
+        joined.role = Role.CHAIR
+        joined.save()
+        gone = make_institution(name="Synthetic Duplicate")
+    middle = build_release()
+    gone_pk = gone.pk
+    with recording(kind=ChangeKind.MERGE, reason="synthetic duplicate"):
+        InstitutionRedirect.objects.create(old_slug=gone.slug, institution=bank)
+        gone.sources.clear()
+        gone.delete()
+    last = build_release()
+    assert {(c["record_id"], c["change"], c["fields"]) for c in read_changes(middle)} == {
+        (bank.pk, "renamed", ""),
+        (joined.pk, "corrected", "role"),
+        (gone_pk, "added", ""),
+    }
+    assert [(c["slug"], c["change"], c["current"]) for c in read_changes(last)] == [
+        (gone.slug, "merged", bank.slug)
+    ]
+    assert first.version < middle.version < last.version
+
+
+@pytest.mark.django_db
+def test_a_release_is_immutable():
+    small_directory()
+    first = build_release()
+    stored = {
+        f["name"]: release_storage().open(release_path(first.version, f["name"])).read()
+        for f in first.files
+    }
+    make_institution(name="Synthetic Later Institution")
+    second = build_release()
+    assert second.version != first.version
+    assert second.version.endswith(".2")
+    for name, data in stored.items():
+        assert release_storage().open(release_path(first.version, name)).read() == data
+    first.counts = {}
+    with pytest.raises(ValueError):
+        first.save()
+
+
+@pytest.mark.django_db
+def test_loading_refuses_a_directory_that_is_not_empty():
+    small_directory()
+    release = build_release()
+    with pytest.raises(ReleaseError):
+        load_release(folder(release))
+
+
+@pytest.mark.django_db
+def test_the_data_page_lists_releases_newest_first_with_metadata(client):
+    small_directory()
+    first = build_release()
+    second = build_release()
+    page = client.get("/data/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index(second.version) < html.index(first.version)
+    assert first.file("memberships.csv")["sha256"] in html
+    assert '"DataDownload"' in html and "dcat:Distribution" in html
+    index = client.get("/data/releases.json").json()
+    assert [r["version"] for r in index["releases"]] == [second.version, first.version]
+    entry = next(f for f in index["releases"][1]["files"] if f["name"] == "memberships.csv")
+    download = client.get(entry["url"])
+    body = b"".join(download.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == entry["sha256"]
+    assert client.get(f"/data/{first.version}/not-a-file.csv").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_release_of_the_curated_dataset_validates_and_round_trips():
+    load_directory(DATA)
+    release = build_release()
+    assert release.counts["memberships"] > 1000
+    assert_round_trip(release)
