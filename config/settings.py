@@ -402,7 +402,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Per client address, as the sign-in lockout counts it (ops/client_ip.py).
     "DEFAULT_THROTTLE_CLASSES": ["ops.throttling.ClientAnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/minute"),
+        # The reconciliation service (reconcile/views.py), counted apart from the API.
+        "reconcile": env.str("RECONCILE_ANON_RATE", default="120/minute"),
+    },
     # Only for DRF's own get_ident, which ClientAnonRateThrottle replaces; kept equal.
     "NUM_PROXIES": NUM_PROXIES,
 }

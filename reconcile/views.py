@@ -1,6 +1,7 @@
 """The service's endpoints: each reads its request, calls reconcile.service or
 reconcile.extension, and answers JSON (the preview, HTML)."""
 
+import math
 from collections.abc import Callable
 
 from csp.decorators import csp_replace
@@ -9,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+
+from ops.throttling import ClientAnonRateThrottle
 
 from . import extension, service
 from .index import find_record
@@ -20,9 +23,34 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _answer(work: Callable[[], dict]) -> JsonResponse:
+class ReconcileThrottle(ClientAnonRateThrottle):
+    """Its own allowance (RECONCILE_ANON_RATE), counted per client address like the
+    API's: a batch scores up to 100 names against every record, so an anonymous client
+    sending batches without pause must be slowed down. OpenRefine sends batches one
+    after another, so a spreadsheet of 1,000 rows is 100 requests."""
+
+    scope = "reconcile"
+
+
+def _answer(request: HttpRequest, work: Callable[[], dict]) -> JsonResponse:
     """The work's answer, or a refusal in the shape of the API's errors
     (api/exceptions.py), so that a client reads both alike; never a 500 for bad input."""
+    throttle = ReconcileThrottle()
+    if not throttle.allow_request(request, None):
+        wait = throttle.wait()
+        response = _json(
+            {
+                "error": {
+                    "status": 429,
+                    "code": "throttled",
+                    "message": "Too many requests; try again in a moment.",
+                }
+            },
+            status=429,
+        )
+        if wait is not None:
+            response["Retry-After"] = str(max(1, math.ceil(wait)))
+        return response
     try:
         return _json(work())
     except QueryError as error:
@@ -41,33 +69,37 @@ def endpoint(request: HttpRequest) -> JsonResponse:
     data extension. POST takes either as a form field, or a query batch as a JSON body."""
     if request.method == "POST" and request.content_type == "application/json":
         body = request.body.decode("utf-8", errors="replace")
-        return _answer(lambda: service.reconcile(service.read_json(body, "The body")))
+        return _answer(request, lambda: service.reconcile(service.read_json(body, "The body")))
     params = request.POST if request.method == "POST" else request.GET
     if "queries" in params:
-        return _answer(lambda: service.reconcile(service.read_json(params["queries"], "queries")))
+        return _answer(
+            request, lambda: service.reconcile(service.read_json(params["queries"], "queries"))
+        )
     if "extend" in params:
-        return _answer(lambda: extension.extend(service.read_json(params["extend"], "extend")))
+        return _answer(
+            request, lambda: extension.extend(service.read_json(params["extend"], "extend"))
+        )
     return _json(manifest(request.build_absolute_uri))
 
 
 @require_GET
 def suggest_entity(request: HttpRequest) -> JsonResponse:
-    return _answer(lambda: service.suggest_entities(request.GET))
+    return _answer(request, lambda: service.suggest_entities(request.GET))
 
 
 @require_GET
 def suggest_type(request: HttpRequest) -> JsonResponse:
-    return _answer(lambda: service.suggest_types(request.GET))
+    return _answer(request, lambda: service.suggest_types(request.GET))
 
 
 @require_GET
 def suggest_property(request: HttpRequest) -> JsonResponse:
-    return _answer(lambda: service.suggest_properties(request.GET))
+    return _answer(request, lambda: service.suggest_properties(request.GET))
 
 
 @require_GET
 def propose_properties(request: HttpRequest) -> JsonResponse:
-    return _answer(lambda: extension.propose(request.GET))
+    return _answer(request, lambda: extension.propose(request.GET))
 
 
 # OpenRefine shows the preview in an iframe of its own page: this one page may be framed

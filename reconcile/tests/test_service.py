@@ -434,3 +434,18 @@ def test_openrefine_posts_without_a_csrf_token(directory):
     response = strict.post(URL, {"queries": json.dumps({"q0": {"query": "TCB"}})})
     assert response.status_code == 200
     assert response.json()["q0"]["result"][0]["id"] == "de-testbank"
+
+
+def test_an_anonymous_client_is_slowed_down_after_its_allowance(client, monkeypatch):
+    from reconcile.views import ReconcileThrottle
+
+    monkeypatch.setattr(ReconcileThrottle, "rate", "2/minute", raising=False)
+    batch = {"q0": {"query": "Bank"}}
+    reconcile(client, batch)  # each asserts its 200
+    reconcile(client, batch)
+    refused = client.post(URL, {"queries": json.dumps(batch)})
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert refused.json()["error"]["code"] == "throttled"
+    # The manifest (no work) and the rest of the site are not counted.
+    assert client.get(URL).status_code == 200
