@@ -616,6 +616,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             api_url=api_members + (f"?as_of={on.isoformat()}" if changed else ""),
             download_query=f"?as_of={on.isoformat()}" if changed else "",
             cite=citation_context(self.request, network, on if changed else None),
+            meeting_calendar=calendar_links(self.request, QueryDict(f"network={network.slug}")),
             form=form,
             as_of=on,
             as_of_is_today=not changed,

@@ -120,6 +120,7 @@ def test_the_meeting_pages_link_to_their_calendar(client, meetings):
     for page, query in (
         ("/meetings/calendar/", "?upcoming=true"),
         ("/meetings/?network=fatf&page=1", "?network=fatf"),
+        ("/networks/fatf/", "?network=fatf"),
     ):
         html = client.get(page).content.decode()
         assert 'rel="alternate" type="text/calendar"' in html, page
