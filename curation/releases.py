@@ -314,7 +314,9 @@ def popolo() -> dict:
         .prefetch_related("sources", "other_names", "identifiers")
     )
     for i in institutions:
-        extra: dict[str, Any] = {"area_id": f"area/{i.jurisdiction.code}"}
+        extra: dict[str, Any] = {}
+        if i.jurisdiction_id:  # international organisations have none
+            extra["area_id"] = f"area/{i.jurisdiction.code}"
         if i.parent_id:
             extra["parent_id"] = f"institution/{i.parent.slug}"
         data = org("institution", i, **extra)

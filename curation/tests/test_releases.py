@@ -9,13 +9,16 @@ import datetime
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 from frictionless import validate
 
+from curation import tasks
 from curation.backup import directory_models
 from curation.loader import load_directory
 from curation.models import Release
@@ -27,8 +30,9 @@ from curation.releases import (
     load_release,
     release_path,
     release_storage,
+    validate_package,
 )
-from institutions.models import InstitutionName, InstitutionRedirect
+from institutions.models import InstitutionName, InstitutionRedirect, Level
 from networks.models import MeetingParticipant, Membership, Role
 from sources.history import recording
 from sources.models import ChangeKind
@@ -95,6 +99,10 @@ def small_directory() -> dict:
     )
     open_ended = make_membership(network=network, member_institution=other)
     make_membership(network=network, member_network=inner, role=Role.OBSERVER)
+    make_membership(
+        network=network,
+        member_institution=make_institution(name="Synthetic Union", level=Level.INTERNATIONAL),
+    )
     make_signatory(institution=bank)
     meeting = make_meeting(network=network, host=bank)
     MeetingParticipant.objects.create(meeting=meeting, institution=other)
@@ -126,7 +134,7 @@ def test_a_release_of_a_small_directory_validates_and_round_trips():
     assert {f"{name}.csv" for name, _ in TABLES} <= names
     assert {"datapackage.json", "popolo.json", "lattice.graphml", "SHA256SUMS"} <= names
     assert {"changes.csv", "changes.json"} <= names
-    assert release.counts["memberships"] == 3
+    assert release.counts["memberships"] == 4
     assert_round_trip(release)
 
 
@@ -278,3 +286,36 @@ def test_a_release_of_the_curated_dataset_validates_and_round_trips():
     release = build_release()
     assert release.counts["memberships"] > 1000
     assert_round_trip(release)
+
+
+@pytest.mark.django_db
+def test_validation_catches_a_broken_reference_and_a_changed_file(tmp_path):
+    small_directory()
+    release = build_release()
+    broken = tmp_path / "broken"
+    shutil.copytree(folder(release), broken)
+    path = broken / "memberships.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0]["network_id"] = "999999"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, rows[0].keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    problems = validate_package(broken)
+    assert any("hash-count" in p for p in problems)
+    descriptor = json.loads((broken / "datapackage.json").read_text("utf-8"))
+    for resource in descriptor["resources"]:
+        resource.pop("hash"), resource.pop("bytes")
+    (broken / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    assert [p.split(":")[:2] for p in validate_package(broken)] == [["memberships", " foreign-key"]]
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_task_each_publish_a_new_release():
+    small_directory()
+    out = io.StringIO()
+    call_command("build_release", stdout=out)
+    task_version = tasks.build_release.delay().get()
+    versions = list(Release.objects.order_by("created_at").values_list("version", flat=True))
+    assert len(versions) == 2 and versions[1] == task_version
+    assert versions[0] in out.getvalue()
