@@ -58,6 +58,15 @@ class Event:
         )
 
     @property
+    def date_display(self) -> str:
+        """The event's date at its source's precision ("2004"), or the day it was recorded."""
+        if self.kind == "joined":
+            return self.membership.start_display
+        if self.kind == "left":
+            return self.membership.end_display
+        return str(self.when.date())
+
+    @property
     def description(self) -> str:
         m = self.membership
         if self.kind == "joined":
@@ -82,18 +91,37 @@ def _midnight(date: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(date, datetime.time(), tzinfo=datetime.UTC)
 
 
-def membership_events(scope: QuerySet) -> list[Event]:
-    """The newest FEED_LENGTH events of the memberships in `scope`, newest first."""
+def membership_events(
+    scope: QuerySet,
+    *,
+    limit: int = FEED_LENGTH,
+    until: datetime.date | None = None,
+    undated: bool = True,
+    sources: bool = True,
+) -> list[Event]:
+    """The newest `limit` events of the memberships in `scope`, newest first. With
+    `until`, only joins and departures on or before that day (not those announced for
+    later); without `undated`, no "recorded, since an unknown date" entries; without
+    `sources`, the sources are not loaded (the description, which cites one, is unused)."""
     loaded = scope.select_related("network", "member_institution", "member_network")
-    loaded = loaded.prefetch_related("sources")
+    if sources:
+        loaded = loaded.prefetch_related("sources")
+    joins = loaded.filter(start_date__isnull=False)
+    departures = loaded.filter(end_date__isnull=False)
+    if until is not None:
+        joins, departures = (
+            joins.filter(start_date__lte=until),
+            departures.filter(end_date__lte=until),
+        )
     events: list[Event] = []
-    for m in loaded.filter(start_date__isnull=False).order_by("-start_date", "-pk")[:FEED_LENGTH]:
+    for m in joins.order_by("-start_date", "-pk")[:limit]:
         events.append(Event("joined", m, _midnight(m.start_date), "joined"))
-    for m in loaded.filter(end_date__isnull=False).order_by("-end_date", "-pk")[:FEED_LENGTH]:
+    for m in departures.order_by("-end_date", "-pk")[:limit]:
         events.append(Event("left", m, _midnight(m.end_date), "left"))
-    for m in loaded.filter(start_date__isnull=True).order_by("-created_at", "-pk")[:FEED_LENGTH]:
-        events.append(Event("recorded", m, m.created_at, "recorded"))
-    changes = role_changes(scope)
+    if undated:
+        for m in loaded.filter(start_date__isnull=True).order_by("-created_at", "-pk")[:limit]:
+            events.append(Event("recorded", m, m.created_at, "recorded"))
+    changes = role_changes(scope, limit)
     if changes:
         by_pk = {m.pk: m for m in loaded.filter(pk__in={pk for pk, _, _ in changes})}
         events += [
@@ -102,10 +130,10 @@ def membership_events(scope: QuerySet) -> list[Event]:
             if pk in by_pk
         ]
     events.sort(key=lambda event: (event.when, event.membership.pk, event.key), reverse=True)
-    return events[:FEED_LENGTH]
+    return events[:limit]
 
 
-def role_changes(scope: QuerySet) -> list[tuple[int, int, datetime.datetime]]:
+def role_changes(scope: QuerySet, limit: int) -> list[tuple[int, int, datetime.datetime]]:
     """(membership pk, history row, when) of the newest recorded changes of role."""
     history = Membership.history.model.objects.filter(id__in=scope.values("pk"))
     rows = history.annotate(

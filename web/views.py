@@ -48,6 +48,7 @@ from web import search as site_search
 from web.calendars import calendar_links
 from web.citations import citation_context
 from web.downloads import members_on
+from web.feeds import membership_events
 from web.institutions import PublicDetailMixin, add_lineage
 
 # --- Shared pieces --------------------------------------------------------------------
@@ -428,21 +429,17 @@ class HomeView(TemplateView):
         }
         return context
 
-    def recently_changed(self) -> list[dict]:
-        """The latest changed networks, institutions, memoranda and meetings, merged."""
-        n = self.recent_per_kind
-        rows = [(_("Network"), network) for network in Network.objects.order_by("-updated_at")[:n]]
-        rows += [
-            (_("Institution"), institution)
-            for institution in Institution.objects.order_by("-updated_at")[:n]
-        ]
-        rows += [
-            (_("Memorandum"), memorandum)
-            for memorandum in Memorandum.objects.order_by("-updated_at")[:n]
-        ]
-        rows += [(_("Meeting"), meeting) for meeting in Meeting.objects.order_by("-updated_at")[:n]]
-        rows.sort(key=lambda row: row[1].updated_at, reverse=True)
-        return [{"kind": kind, "record": record} for kind, record in rows[:n]]
+    def recently_changed(self) -> list:
+        """The latest joins, departures and changes of role in any network, dated by the
+        events themselves (not by when the dataset was loaded): none announced for later,
+        none whose date is unknown."""
+        return membership_events(
+            Membership.objects.all(),
+            limit=self.recent_per_kind,
+            until=timezone.localdate(),
+            undated=False,
+            sources=False,
+        )
 
 
 # --- Networks ---------------------------------------------------------------------------

@@ -62,14 +62,22 @@ def assert_keeps_the_csp(html: str) -> None:
 
 def test_home_shows_counts_search_typology_and_recent_changes(client):
     network = make_network(name="Basel Committee", dimension=Dimension.VERTICAL)
+    make_membership(
+        network=network,
+        member_institution=make_institution(name="Banque de France"),
+        start_date=datetime.date(2004, 1, 1),
+        start_date_precision="year",
+    )
+    # Announced for later, or of unknown date: not "lately".
+    make_membership(network=network, start_date=datetime.date(2099, 1, 1))
     make_membership(network=network)
     response = client.get(reverse("networks:home"))
     assert response.status_code == 200
     assert response.context["counts"] == {
         "networks": 1,
-        "institutions": 1,
+        "institutions": 3,
         "jurisdictions": 1,
-        "memberships": 1,
+        "memberships": 3,
     }
     html = response.content.decode()
     assert f'action="{reverse("networks:search")}"' in html
@@ -79,7 +87,10 @@ def test_home_shows_counts_search_typology_and_recent_changes(client):
     assert entries["Vertical networks"].url == "/networks/?dimension=vertical"
     assert entries["Networks of regulators"].count == 1  # the member is a regulator
     assert entries["Networks of judges"].count == 0
-    assert network.get_absolute_url() in html  # recently changed
+    assert [event.title for event in response.context["recent"]] == [
+        "Banque de France joined Basel Committee"
+    ]
+    assert 'Banque de France joined Basel Committee</a> <span class="muted">2004</span>' in html
     assert json_ld(html)[0]["@type"] == "WebSite"
 
 

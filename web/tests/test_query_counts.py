@@ -37,8 +37,9 @@ D = datetime.date
 
 # Pinned query counts, one line per page. They must not grow with the number of rows.
 PINNED = {
-    # 4 counts, 1 aggregate for the typology entry points, 4 "recently changed" lists,
-    # the jurisdiction map (templatetags/visual.py)
+    # 4 counts, 1 aggregate for the typology entry points, the recent membership events
+    # (joins, departures, changes of role, the memberships whose role changed), the
+    # jurisdiction map (templatetags/visual.py)
     "home": 10,
     # paginator count, page of networks with member counts, 9 facets (one query each)
     "network-list": 11,
@@ -129,7 +130,9 @@ def build_world(size: int, code: str) -> World:
             end_date=D(2005, 1, 1),
             end_reason="withdrawn",
         )
-        make_membership(network=make_network(), member_institution=member)
+        other = make_membership(network=make_network(), member_institution=member)
+        other.role = "observer"  # a change of role: the home page's recent events show it
+        other.save()
         make_institution(jurisdiction=jurisdiction, parent=focus)
     for _ in range(size):
         make_membership(network=network, member_network=make_network())
