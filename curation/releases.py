@@ -260,7 +260,6 @@ def datapackage(version: str, created: datetime.datetime, tables: dict[str, byte
         "title": "Lattice: the directory of transgovernmental networks",
         "version": version,
         "created": created.isoformat(timespec="seconds"),
-        "homepage": "/data/",
         "resources": resources,
     }
 
@@ -497,7 +496,8 @@ def changes_between(
         add("membership", Membership, pk, _membership_slug(was_m[pk], slugs), "removed")
     for pk in sorted(was_m.keys() & now_m.keys(), key=int):
         was, now = was_m[pk], now_m[pk]
-        changed = [column for column in now if now[column] != was.get(column)]
+        # Only the columns both releases have: a column added by a migration is no change.
+        changed = [column for column in now if column in was and now[column] != was[column]]
         if old_sources.get(pk, set()) != new_sources.get(pk, set()):
             changed.append("sources")
         if not changed:
@@ -555,10 +555,15 @@ def build_release(*, validate: bool = True, today: datetime.date | None = None):
     now = timezone.now()
     today = today or timezone.localdate(now)
     previous = Release.objects.order_by("-created_at", "-pk").first()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        # One consistent reading of every table (a snapshot on PostgreSQL's default
-        # isolation is per statement; the lock-free atomic block keeps SQLite's reads
-        # together, and the high-water mark is read first so that it never claims more).
+        # Every table read from one snapshot, so that a curator's save during the build
+        # cannot give a membership without its network. PostgreSQL's default isolation
+        # takes a snapshot per statement: ask for one per transaction (possible only as
+        # the transaction's first statement). SQLite's transaction reads one snapshot.
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         high_water = ChangeSet.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         version_string = content_version()
         tables = {name: table_csv(model) for name, model in TABLES}

@@ -2,7 +2,8 @@
 
 The page lists every release, newest first, with each file's size and SHA-256, and
 describes the newest as a schema.org `Dataset` with one `DataDownload` per file, typed
-as DCAT too (`dcat:Dataset`, `dcat:Distribution`) so that catalogue harvesters read it.
+as DCAT too (`dcat:Dataset`, `dcat:Distribution`, checksums as `spdx:checksum`, as DCAT 3
+does) so that catalogue harvesters read it.
 Files are served from the release storage (curation.releases) by this view, so that a
 deployment's private bucket works as well as the local disk.
 """
@@ -69,6 +70,7 @@ def catalog(request: HttpRequest, releases: list[Release]) -> dict | None:
             "@vocab": "https://schema.org/",
             "dcat": "http://www.w3.org/ns/dcat#",
             "dct": "http://purl.org/dc/terms/",
+            "spdx": "http://spdx.org/rdf/terms#",
         },
         "@type": ["Dataset", "dcat:Dataset"],
         "@id": page,
@@ -81,7 +83,8 @@ def catalog(request: HttpRequest, releases: list[Release]) -> dict | None:
         ),
         "version": latest.version,
         "dateModified": latest.created_at.isoformat(timespec="seconds"),
-        "dct:issued": latest.created_at.isoformat(timespec="seconds"),
+        "dct:issued": releases[-1].created_at.isoformat(timespec="seconds"),
+        "dct:modified": latest.created_at.isoformat(timespec="seconds"),
         "distribution": [
             {
                 "@type": ["DataDownload", "dcat:Distribution"],
@@ -92,7 +95,11 @@ def catalog(request: HttpRequest, releases: list[Release]) -> dict | None:
                 "dcat:mediaType": f["mediatype"],
                 "contentSize": str(f["bytes"]),
                 "dcat:byteSize": f["bytes"],
-                "sha256": f["sha256"],
+                "spdx:checksum": {
+                    "@type": "spdx:Checksum",
+                    "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+                    "spdx:checksumValue": f["sha256"],
+                },
             }
             for f in release_entry(request, latest)["files"]
         ],
@@ -109,7 +116,11 @@ class DataView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         releases = list(context["releases"])
-        context["entries"] = [release_entry(self.request, r) for r in releases]
+        context["entries"] = [
+            release_entry(self.request, r)
+            | {"built": r.created_at, "changes_url": file_url(self.request, r, "changes.csv")}
+            for r in releases
+        ]
         context["json_ld"] = catalog(self.request, releases)
         return context
 

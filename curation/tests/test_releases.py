@@ -269,6 +269,7 @@ def test_the_data_page_lists_releases_newest_first_with_metadata(client):
     html = page.content.decode()
     assert html.index(second.version) < html.index(first.version)
     assert first.file("memberships.csv")["sha256"] in html
+    assert "spdx:checksumValue" in html
     assert '"DataDownload"' in html and "dcat:Distribution" in html
     index = client.get("/data/releases.json").json()
     assert [r["version"] for r in index["releases"]] == [second.version, first.version]
