@@ -32,7 +32,8 @@ kinds: memberships `added`, `ended` (an end date was set where there was none),
 networks `added`, `renamed` (the name changed) and `removed`; institutions `merged` (a
 merge redirect appeared: the merged institution's id and slug, and the survivor's slug).
 The effective date is the membership's start (added) or end (ended) at its precision,
-else empty: Lattice does not know when a correction or a rename took effect.
+or a renaming's date when a curator recorded it as a succession with the former name;
+else empty: Lattice does not know when a correction took effect.
 
 `load_release(folder)` reads the CSVs back into a database whose directory tables are
 empty (the round trip that the tests check).
@@ -55,7 +56,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from institutions.models import (
     Institution,
@@ -77,7 +78,7 @@ from networks.models import (
 )
 from responsecache.cache import bump_content_version, content_version
 from sources.history import history_model
-from sources.models import ChangeSet, Source
+from sources.models import ChangeSet, Source, SuccessionKind
 from sources.partial_dates import iso_partial_date
 from visuals.graphs import lattice, lattice_networks, to_graphml
 
@@ -451,6 +452,12 @@ def changes_between(
         ("institution", "institutions", Institution),
         ("network", "networks", Network),
     ):
+        # A renaming's date is known when a curator recorded it as a succession.
+        renamed_on = {
+            (row["successor_id"], row["former_name"]): _partial(row, "date")
+            for row in _read_csv(after[f"{record_type}_successions"]).values()
+            if row["kind"] == SuccessionKind.RENAMED
+        }
         for pk in sorted(new[name].keys() - old[name].keys(), key=int):
             add(
                 record_type,
@@ -475,6 +482,7 @@ def changes_between(
                     pk,
                     now["slug"],
                     "renamed",
+                    renamed_on.get((pk, was["name"]), ""),
                     previous=was["name"],
                     current=now["name"],
                 )
@@ -550,6 +558,13 @@ def read_release_files(release, names: list[str]) -> dict[str, bytes]:
 
 def build_release(*, validate: bool = True, today: datetime.date | None = None):
     """Build, check and publish a new release; return its `Release` row."""
+    # The descriptor's column descriptions (the models' help texts) in the site's
+    # language, whichever language the request or worker that builds it speaks.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_release(validate=validate, today=today)
+
+
+def _build_release(*, validate: bool, today: datetime.date | None):
     from .models import Release
 
     now = timezone.now()

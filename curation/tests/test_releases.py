@@ -11,6 +11,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
@@ -44,6 +45,7 @@ from tests.factories import (
     make_network,
     make_signatory,
     make_source,
+    make_succession,
 )
 
 DATA = Path(settings.BASE_DIR) / "data"
@@ -159,6 +161,13 @@ def test_the_files_match_their_checksums_and_popolo_keeps_reduced_precision():
     assert joined["organization_id"] == f"network/{small['network'].slug}"
     network = next(o for o in popolo["organizations"] if o["id"].endswith(small["network"].slug))
     assert network["founding_date"] == "2004"
+    with storage.open(release_path(release.version, "lattice.graphml")) as handle:
+        graph = ElementTree.parse(handle).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    nodes = {node.get("id") for node in graph.iterfind(".//g:node", ns)}
+    assert f"n-{small['network'].slug}" in nodes
+    # The inner network is a member of the network: one "member" edge between them.
+    assert len(graph.findall(".//g:edge", ns)) == 1
     with storage.open(release_path(release.version, "memberships.csv")) as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read().decode())))
     row = next(r for r in rows if r["id"] == str(small["joined"].pk))
@@ -209,6 +218,12 @@ def test_renames_merges_and_corrections_are_named():
     first = build_release()
     bank, joined = small["bank"], small["joined"]
     with recording(kind=ChangeKind.EDIT, reason="synthetic"):
+        make_succession(
+            successor=bank,
+            former_name=bank.name,
+            date=datetime.date(2025, 1, 1),
+            date_precision=DatePrecision.YEAR,
+        )
         bank.name = "Synthetic Central Bank of Somewhere"
         bank.save()
         joined.role = Role.CHAIR
@@ -221,10 +236,13 @@ def test_renames_merges_and_corrections_are_named():
         gone.sources.clear()
         gone.delete()
     last = build_release()
-    assert {(c["record_id"], c["change"], c["fields"]) for c in read_changes(middle)} == {
-        (bank.pk, "renamed", ""),
-        (joined.pk, "corrected", "role"),
-        (gone_pk, "added", ""),
+    assert {
+        (c["record_id"], c["change"], c["fields"], c["effective_date"])
+        for c in read_changes(middle)
+    } == {
+        (bank.pk, "renamed", "", "2025"),
+        (joined.pk, "corrected", "role", ""),
+        (gone_pk, "added", "", ""),
     }
     assert [(c["slug"], c["change"], c["current"]) for c in read_changes(last)] == [
         (gone.slug, "merged", bank.slug)
