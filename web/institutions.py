@@ -27,6 +27,7 @@ from links.pages import link_checks
 from sources.forms import AsOfField
 from sources.models import Lineage
 from web.citations import citation_context
+from web.roles import roles_text
 
 
 def membership_model() -> type[models.Model]:
@@ -110,6 +111,7 @@ class InstitutionDetailView(PublicDetailMixin, DetailView):
         context.update(
             memberships=memberships,
             current_memberships=[m for m in memberships if m.held_now],
+            current_roles=roles_text((m.role for m in memberships if m.held_now), held=True),
             past_memberships=[m for m in memberships if not m.held_now],
             signatures=signatures,
             participations=participations,

@@ -41,6 +41,7 @@ from networks.models import (
     NetworkSuccession,
     Origin,
     Reach,
+    Role,
     Sector,
 )
 from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
@@ -50,6 +51,7 @@ from web.citations import citation_context
 from web.downloads import members_on
 from web.feeds import membership_events
 from web.institutions import PublicDetailMixin, add_lineage
+from web.roles import roles_text
 
 # --- Shared pieces --------------------------------------------------------------------
 
@@ -570,6 +572,11 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             left=models.Count("pk", filter=then & ~now),
             former=models.Count("pk", filter=ended),
             last_updated=models.Max("updated_at"),
+            # Those on the list on the date, by role: observers are not members (#18).
+            **{
+                f"role_{role}": models.Count("pk", filter=then & models.Q(role=role))
+                for role in Role.values
+            },
         )
         members = network.memberships.select_related(
             "member_institution__jurisdiction", "member_network"
@@ -624,6 +631,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             member_count=counts["members"],
+            member_roles=roles_text({r: counts[f"role_{r}"] for r in Role.values}),
             confirmed_count=counts["members"] - counts["possible"],
             possible_count=counts["possible"],
             possible_listed_from=counts["possible_listed_from"],
