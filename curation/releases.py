@@ -632,7 +632,7 @@ def _build_release(*, validate: bool, today: datetime.date | None):
         saved = storage.save(release_path(version, name), ContentFile(data))
         if saved != release_path(version, name):  # the storage chose another name
             raise ReleaseError(f"{release_path(version, name)} could not be written as such.")
-    return Release.objects.create(
+    release = Release.objects.create(
         version=version,
         created_at=now,
         change_set_high_water=high_water,
@@ -643,6 +643,11 @@ def _build_release(*, validate: bool, today: datetime.date | None):
         ],
         counts=counts | {"changes": len(change_rows)},
     )
+    # /data/ and its index list the new release: the cached pages must go (a write the
+    # response cache's signals do not see, curation being no curated app). The command
+    # and the task run in autocommit, so the row is committed by now.
+    bump_content_version()
+    return release
 
 
 def _json(data) -> bytes:

@@ -278,11 +278,14 @@ def test_loading_refuses_a_directory_that_is_not_empty():
 
 
 @pytest.mark.django_db
-def test_the_data_page_lists_releases_newest_first_with_metadata(client):
+def test_the_data_page_lists_releases_newest_first_with_metadata(client, settings):
+    settings.CACHE_RESPONSE_SECONDS = 600  # the whole-response cache, as in production
     small_directory()
+    assert "No release" in client.get("/data/").content.decode()
     first = build_release()
+    assert first.version in client.get("/data/").content.decode()
     second = build_release()
-    page = client.get("/data/")
+    page = client.get("/data/")  # not the page cached before the second release
     assert page.status_code == 200
     html = page.content.decode()
     assert html.index(second.version) < html.index(first.version)
