@@ -2,7 +2,7 @@
 
 The page lists every release, newest first, with each file's size and SHA-256, and
 describes the newest as a schema.org `Dataset` with one `DataDownload` per file, typed
-as DCAT too (`dcat:Dataset`, `dcat:Distribution`, checksums as `spdx:checksum`, as DCAT 3
+as DCAT too (dcat:Dataset, dcat:Distribution, checksums as spdx:checksum, as DCAT 3
 does) so that catalogue harvesters read it.
 Files are served from the release storage (curation.releases) by this view, so that a
 deployment's private bucket works as well as the local disk.
@@ -59,20 +59,23 @@ def release_entry(request: HttpRequest, release: Release) -> dict:
     }
 
 
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+SPDX = "http://spdx.org/rdf/terms#"
+
+
 def catalog(request: HttpRequest, releases: list[Release]) -> dict | None:
-    """schema.org Dataset + DataDownload, with DCAT terms, for the newest release."""
+    """schema.org Dataset + DataDownload for the newest release, typed as DCAT too.
+
+    The context stays schema.org's alone, as on every page; DCAT, Dublin Core and SPDX
+    terms are written as full IRIs, which JSON-LD reads without a prefix."""
     if not releases:
         return None
     latest = releases[0]
     page = request.build_absolute_uri(reverse("data:index"))
     return {
-        "@context": {
-            "@vocab": "https://schema.org/",
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "spdx": "http://spdx.org/rdf/terms#",
-        },
-        "@type": ["Dataset", "dcat:Dataset"],
+        "@context": "https://schema.org",
+        "@type": ["Dataset", f"{DCAT}Dataset"],
         "@id": page,
         "url": page,
         "name": _("Lattice: the directory of transgovernmental networks"),
@@ -82,23 +85,24 @@ def catalog(request: HttpRequest, releases: list[Release]) -> dict | None:
             "graph of the networks and the changes since the previous release."
         ),
         "version": latest.version,
+        "datePublished": releases[-1].created_at.isoformat(timespec="seconds"),
         "dateModified": latest.created_at.isoformat(timespec="seconds"),
-        "dct:issued": releases[-1].created_at.isoformat(timespec="seconds"),
-        "dct:modified": latest.created_at.isoformat(timespec="seconds"),
+        f"{DCT}issued": releases[-1].created_at.isoformat(timespec="seconds"),
+        f"{DCT}modified": latest.created_at.isoformat(timespec="seconds"),
         "distribution": [
             {
-                "@type": ["DataDownload", "dcat:Distribution"],
+                "@type": ["DataDownload", f"{DCAT}Distribution"],
                 "name": f["name"],
                 "contentUrl": f["url"],
-                "dcat:downloadURL": {"@id": f["url"]},
+                f"{DCAT}downloadURL": {"@id": f["url"]},
                 "encodingFormat": f["mediatype"],
-                "dcat:mediaType": f["mediatype"],
+                f"{DCAT}mediaType": f["mediatype"],
                 "contentSize": str(f["bytes"]),
-                "dcat:byteSize": f["bytes"],
-                "spdx:checksum": {
-                    "@type": "spdx:Checksum",
-                    "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
-                    "spdx:checksumValue": f["sha256"],
+                f"{DCAT}byteSize": f["bytes"],
+                f"{SPDX}checksum": {
+                    "@type": f"{SPDX}Checksum",
+                    f"{SPDX}algorithm": {"@id": f"{SPDX}checksumAlgorithm_sha256"},
+                    f"{SPDX}checksumValue": f["sha256"],
                 },
             }
             for f in release_entry(request, latest)["files"]

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
@@ -47,6 +48,7 @@ from tests.factories import (
     make_source,
     make_succession,
 )
+from web.tests.test_pages import assert_keeps_the_csp
 
 DATA = Path(settings.BASE_DIR) / "data"
 
@@ -290,8 +292,22 @@ def test_the_data_page_lists_releases_newest_first_with_metadata(client, setting
     html = page.content.decode()
     assert html.index(second.version) < html.index(first.version)
     assert first.file("memberships.csv")["sha256"] in html
-    assert "spdx:checksumValue" in html
-    assert '"DataDownload"' in html and "dcat:Distribution" in html
+    # What every page keeps (web/tests/test_every_page.py), and the catalogue metadata.
+    assert re.search(r"<title>[^<]+ · Lattice</title>", html)
+    assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
+    assert_keeps_the_csp(html)
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    dataset = json.loads(block)
+    assert dataset["@context"] == "https://schema.org"
+    assert dataset["@type"] == ["Dataset", "http://www.w3.org/ns/dcat#Dataset"]
+    assert dataset["version"] == second.version
+    download = next(d for d in dataset["distribution"] if d["name"] == "memberships.csv")
+    assert download["@type"] == ["DataDownload", "http://www.w3.org/ns/dcat#Distribution"]
+    checksum = download["http://spdx.org/rdf/terms#checksum"]
+    assert (
+        checksum["http://spdx.org/rdf/terms#checksumValue"]
+        == (second.file("memberships.csv")["sha256"])
+    )
     index = client.get("/data/releases.json").json()
     assert [r["version"] for r in index["releases"]] == [second.version, first.version]
     entry = next(f for f in index["releases"][1]["files"] if f["name"] == "memberships.csv")
