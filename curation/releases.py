@@ -47,7 +47,6 @@ import hashlib
 import io
 import json
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +80,8 @@ from sources.history import history_model
 from sources.models import ChangeSet, Source, SuccessionKind
 from sources.partial_dates import iso_partial_date
 from visuals.graphs import lattice, lattice_networks, to_graphml
+
+from .models import Release
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -535,16 +536,8 @@ def changes_csv(rows: list[dict]) -> bytes:
 
 
 def next_version(today: datetime.date) -> str:
-    from .models import Release
-
     taken = Release.objects.filter(version__startswith=f"{today.isoformat()}.").count()
     return f"{today.isoformat()}.{taken + 1}"
-
-
-@dataclass
-class Built:
-    release: Any
-    problems: list[str]
 
 
 def read_release_files(release, names: list[str]) -> dict[str, bytes]:
@@ -565,8 +558,6 @@ def build_release(*, validate: bool = True, today: datetime.date | None = None):
 
 
 def _build_release(*, validate: bool, today: datetime.date | None):
-    from .models import Release
-
     now = timezone.now()
     today = today or timezone.localdate(now)
     previous = Release.objects.order_by("-created_at", "-pk").first()
