@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions import reference
 from institutions.regions import Region
-from networks.models import ListStatus, Membership, Network, Sector
+from networks.models import ListStatus, Membership, Network, Reach, Sector
 from visuals.graphs import map_areas, member_state
 
 # Our UN M49 regions against the `continent` column of country_converter's table.
@@ -183,10 +183,38 @@ def jurisdiction_network_counts(on=None) -> list[dict]:
     )
 
 
+def member_regions(on) -> dict[int, set[str]]:
+    """The UN M49 regions each regional network's members come from on the date (a
+    subdivision counts in its country's region). One query."""
+    regions: dict[int, set[str]] = {}
+    rows = (
+        Membership.objects.as_of(on)
+        .filter(network__reach=Reach.REGIONAL, member_institution__isnull=False)
+        .values_list(
+            "network_id",
+            "member_institution__jurisdiction__region",
+            "member_institution__jurisdiction__parent__region",
+        )
+        .distinct()
+    )
+    for network, region, parent_region in rows:
+        if region or parent_region:
+            regions.setdefault(network, set()).add(region or parent_region)
+    return regions
+
+
 def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     """Per sector the jurisdiction's institutions work in: the networks of that sector
-    it takes part in, and those it is absent from. Two queries."""
+    it takes part in, and those it is absent from. Three queries.
+
+    Absent means eligible and absent: a regional network whose members all come from
+    other UN regions (the EU's boards for Brazil, GAFILAT for Japan) is not counted as one
+    it is "not in", only as one of `other_regions`. Its reach and its members' regions are
+    the only eligibility Lattice records; a network with no member of known region
+    counts as eligible."""
     on = on or timezone.localdate()
+    home = jurisdiction.region or (jurisdiction.parent.region if jurisdiction.parent_id else "")
+    regions = member_regions(on)
     present = set(
         Membership.objects.as_of(on)
         .filter(
@@ -210,9 +238,21 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     ):
         entry = by_sector.setdefault(
             sector,
-            {"sector": sector, "label": str(labels.get(sector, sector)), "in": [], "absent": []},
+            {
+                "sector": sector,
+                "label": str(labels.get(sector, sector)),
+                "in": [],
+                "absent": [],
+                "other_regions": [],
+            },
         )
-        entry["in" if pk in present else "absent"].append(
+        if pk in present:
+            side = "in"
+        elif home and pk in regions and home not in regions[pk]:
+            side = "other_regions"
+        else:
+            side = "absent"
+        entry[side].append(
             {
                 "slug": slug,
                 "name": name,

@@ -97,7 +97,8 @@ def jurisdiction_map() -> dict:
 
 @register.inclusion_tag("includes/jurisdiction_coverage.html")
 def jurisdiction_coverage(jurisdiction) -> dict:
-    """Two queries: the networks it is in, and every active network with members."""
+    """Three queries: the networks it is in, every active network with members, and the
+    regions regional networks draw their members from."""
     sectors = cov.jurisdiction_gaps(jurisdiction)
     # A page lists a bounded number per cell, the largest networks first; the rest are a
     # link away (the network list for the sector, and the API's full answer).

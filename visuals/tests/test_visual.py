@@ -394,7 +394,8 @@ PINNED = {
     "/api/v1/lattice/": 2,  # networks, memberships
     "/lattice/": 2,
     "/api/v1/jurisdiction-map/": 1,
-    "/api/v1/jurisdictions/de/coverage/": 3,  # jurisdiction, its networks, all networks
+    # jurisdiction, its networks, all networks, regional networks' member regions
+    "/api/v1/jurisdictions/de/coverage/": 4,
     "/api/v1/compare/?jurisdictions=DE,FR": 3,  # jurisdictions, institutions, memberships
     "/compare/?jurisdictions=DE,FR": 3,
 }
@@ -468,3 +469,25 @@ def test_a_jurisdiction_page_lists_a_bounded_number_of_absences(client, monkeypa
     # The two largest absences, then a count of the rest.
     assert "AWAY1" in cell and "AWAY2" in cell and "AWAY0" not in cell
     assert "and 1 more" in cell
+
+
+def test_a_regional_network_of_other_regions_is_not_one_a_jurisdiction_is_missing(client):
+    brazil = make_jurisdiction(
+        code="BR", name="Brazil", region="americas", subregion="latin_america_caribbean"
+    )
+    germany = make_jurisdiction(code="DE", name="Germany")
+    argentina = make_jurisdiction(
+        code="AR", name="Argentina", region="americas", subregion="latin_america_caribbean"
+    )
+    global_body = make_network(slug="global", sector="finance", reach="global")
+    european = make_network(slug="european", sector="finance", reach="regional")
+    american = make_network(slug="american", sector="finance", reach="regional")
+    make_membership(network=global_body, member_institution=make_institution(jurisdiction=brazil))
+    make_membership(network=european, member_institution=make_institution(jurisdiction=germany))
+    make_membership(network=american, member_institution=make_institution(jurisdiction=argentina))
+    (finance,) = coverage.jurisdiction_gaps(brazil)
+    assert [n["slug"] for n in finance["in"]] == ["global"]
+    assert [n["slug"] for n in finance["absent"]] == ["american"]  # open to it: same region
+    assert [n["slug"] for n in finance["other_regions"]] == ["european"]
+    html = client.get(brazil.get_absolute_url()).content.decode()
+    assert "Not counted: 1 regional network whose members all come from other regions." in html

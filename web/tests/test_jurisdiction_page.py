@@ -27,8 +27,9 @@ D = datetime.date
 
 # jurisdiction with its counts, subdivisions, the page of institutions, their first
 # memberships, those memberships' sources, first signatures, latest meetings, link
-# checks, + who is missing (templatetags/visual.py): its networks, every active network
-QUERIES = 10
+# checks, + who is missing (templatetags/visual.py): its networks, every active network,
+# the regions regional networks' members come from
+QUERIES = 11
 
 
 def json_ld(html: str) -> dict:
