@@ -31,6 +31,10 @@ RUN DJANGO_ENV=production \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput
 
+# The open-data releases' volume (MEDIA_ROOT in docker-compose.yml): a new named volume
+# takes this folder's owner, so the app user can write releases to it.
+RUN mkdir -p /var/lib/lattice/media && chown lattice /var/lib/lattice/media
+
 USER lattice
 
 EXPOSE 8000

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 import sentry_sdk
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -280,6 +281,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Files Lattice writes: the open-data releases (curation/releases.py, under releases/),
+# built by the worker and served by the web processes, so in production both mount the
+# same volume here (docker-compose.yml). A deployment may put them in an object store by
+# naming another backend for "default", or a "releases" storage of their own.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -382,6 +388,11 @@ LINK_CHECK_SITE_URL = env.str("LINK_CHECK_SITE_URL", default="") or (
 CELERY_BEAT_SCHEDULE = {
     # A bounded batch of links due for a check, oldest first (LINK_CHECK_BATCH_SIZE).
     "check-stale-links": {"task": "links.tasks.check_stale_links", "schedule": 15 * 60},
+    # The open-data release, once a day; a day without any curated change makes none.
+    "build-open-data-release": {
+        "task": "curation.tasks.build_release",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {

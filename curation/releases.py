@@ -549,6 +549,14 @@ def read_release_files(release, names: list[str]) -> dict[str, bytes]:
     return found
 
 
+def is_current() -> bool:
+    """Whether the latest release already holds every curated change (no change set
+    recorded since it was built)."""
+    latest = Release.objects.order_by("-created_at", "-pk").first()
+    newest = ChangeSet.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return latest is not None and latest.change_set_high_water >= newest
+
+
 def build_release(*, validate: bool = True, today: datetime.date | None = None):
     """Build, check and publish a new release; return its `Release` row."""
     # The descriptor's column descriptions (the models' help texts) in the site's

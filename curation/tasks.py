@@ -14,9 +14,9 @@ def apply_member_list(job_id: int) -> str:
 
 @shared_task(acks_late=True)
 def build_release() -> str:
-    """Build and publish the next open-data release (curation/releases.py); its version.
-
-    For a daily entry in CELERY_BEAT_SCHEDULE (config/settings.py), e.g.
-    `"build-open-data-release": {"task": "curation.tasks.build_release",
-    "schedule": crontab(hour=3, minute=30)}`. Each run is a new version."""
+    """Build and publish the next open-data release (curation/releases.py) and return its
+    version; scheduled daily (CELERY_BEAT_SCHEDULE). A day without a curated change
+    (no change set since the last release) makes no new release: the last one stands."""
+    if releases.is_current():
+        return ""
     return releases.build_release().version

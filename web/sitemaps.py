@@ -8,7 +8,7 @@ from networks.models import Meeting, Memorandum, Network
 
 
 class StaticSitemap(Sitemap):
-    """The home page, the lists, the calendar and search."""
+    """The home page, the lists, the calendar and the open-data releases."""
 
     changefreq = "daily"
     priority = 0.8
@@ -22,6 +22,7 @@ class StaticSitemap(Sitemap):
             "networks:memorandum-list",
             "networks:meeting-list",
             "networks:meeting-calendar",
+            "data:index",
         ]
 
     def location(self, item: str) -> str:

@@ -350,9 +350,15 @@ def test_validation_catches_a_broken_reference_and_a_changed_file(tmp_path):
 
 @pytest.mark.django_db
 def test_the_command_and_the_task_each_publish_a_new_release():
-    small_directory()
+    small = small_directory()
     out = io.StringIO()
     call_command("build_release", stdout=out)
+    # The daily task: nothing curated since the last release, no new one.
+    assert tasks.build_release.delay().get() == ""
+    assert Release.objects.count() == 1
+    with recording(kind=ChangeKind.EDIT, reason="synthetic: a later correction"):
+        small["bank"].name = "A Renamed Bank"
+        small["bank"].save()
     task_version = tasks.build_release.delay().get()
     versions = list(Release.objects.order_by("created_at").values_list("version", flat=True))
     assert len(versions) == 2 and versions[1] == task_version
