@@ -22,9 +22,12 @@ class Citation:
     url: str  # absolute; shows what was cited
     as_of: datetime.date
     accessed: datetime.date
+    # The latest open-data release when the citation was made ("2026-12-03.1"), if any:
+    # the files that hold the whole directory as it then was.
+    release: str = ""
 
     def csl_json(self) -> dict:
-        return {
+        data = {
             "id": self.key,
             "type": "dataset",
             "title": self.title,
@@ -34,8 +37,15 @@ class Citation:
             "URL": self.url,
             "issued": _date_parts(self.as_of),
             "accessed": _date_parts(self.accessed),
-            "note": f"Data as of {self.as_of.isoformat()}",
+            "note": self.note(),
         }
+        if self.release:
+            data["version"] = self.release
+        return data
+
+    def note(self) -> str:
+        note = f"Data as of {self.as_of.isoformat()}"
+        return note + f"; release {self.release}" if self.release else note
 
     def bibtex(self) -> str:
         fields = {
@@ -48,8 +58,10 @@ class Citation:
             "date": "{" + self.as_of.isoformat() + "}",
             "url": "{" + self.url + "}",
             "urldate": "{" + self.accessed.isoformat() + "}",
-            "note": "{Data as of " + self.as_of.isoformat() + "}",
+            "note": "{" + self.note() + "}",
         }
+        if self.release:
+            fields["version"] = "{" + self.release + "}"
         body = ",\n".join(f"  {name} = {value}" for name, value in fields.items())
         return f"@misc{{{self.key},\n{body}\n}}\n"
 
@@ -64,18 +76,23 @@ class Citation:
             ("DA", self.as_of.strftime("%Y/%m/%d")),
             ("Y2", self.accessed.strftime("%Y/%m/%d")),
             ("UR", self.url),
-            ("N1", f"Data as of {self.as_of.isoformat()}"),
+            ("N1", self.note()),
+            ("ET", self.release),
             ("ID", self.key),
             ("ER", ""),
         ]
         # RIS: a two-letter tag, two spaces, a hyphen, a space; one field a line.
-        return "".join(f"{tag}  - {_one_line(value)}".rstrip() + "\r\n" for tag, value in lines)
+        return "".join(
+            f"{tag}  - {_one_line(value)}".rstrip() + "\r\n"
+            for tag, value in lines
+            if value or tag == "ER"
+        )
 
     def text(self) -> str:
         """The plain reference shown on the page."""
         return (
             f"{PUBLISHER} ({self.as_of.year}). {self.title}. {CONTAINER}. "
-            f"Data as of {self.as_of.isoformat()}. {self.url} "
+            f"{self.note()}. {self.url} "
             f"(accessed {self.accessed.isoformat()})."
         )
 

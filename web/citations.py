@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from curation.models import Release
 from institutions.models import Institution, Jurisdiction
 from networks.models import Meeting, Memorandum, Network
 from sources.citations import Citation, citation_key
@@ -53,7 +54,14 @@ def citation_title(record, as_of: datetime.date) -> str:
     return _("%(record)s, as of %(date)s") % {"record": record, "date": date}
 
 
-def citation_for(request: HttpRequest, record, as_of: datetime.date | None = None) -> Citation:
+def latest_release() -> str:
+    version = Release.objects.order_by("-created_at", "-pk").values_list("version", flat=True)
+    return version.first() or ""
+
+
+def citation_for(
+    request: HttpRequest, record, as_of: datetime.date | None = None, *, release: str = ""
+) -> Citation:
     today = timezone.localdate()
     on = as_of or today
     path = record.get_absolute_url()
@@ -65,11 +73,13 @@ def citation_for(request: HttpRequest, record, as_of: datetime.date | None = Non
         url=request.build_absolute_uri(path),
         as_of=on,
         accessed=today,
+        release=release,
     )
 
 
 def citation_context(request: HttpRequest, record, as_of: datetime.date | None = None) -> dict:
-    """What the page shows: the reference, and the three files of it."""
+    """What the page shows: the reference, and the three files of it (which also name
+    the latest release: one query spared on every page)."""
     citation = citation_for(request, record, as_of)
     query = f"?as_of={as_of.isoformat()}" if isinstance(record, Network) and as_of else ""
     url_name = URL_NAMES[type(record)]
@@ -100,7 +110,7 @@ class CiteView(View):
                     f"as_of: {message}\n", status=400, content_type="text/plain; charset=utf-8"
                 )
             as_of = form.cleaned_data["as_of"]
-        citation = citation_for(request, record, as_of)
+        citation = citation_for(request, record, as_of, release=latest_release())
         content_type, write = FORMATS[extension]
         body = write(citation) if write else json.dumps([citation.csl_json()], indent=2)
         response = HttpResponse(body, content_type=content_type)

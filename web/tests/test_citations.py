@@ -120,3 +120,23 @@ def test_the_api_detail_links_the_citation_files(client, network):
     institution = make_institution(slug="amf", name="AMF")
     data = client.get(f"/api/v1/institutions/{institution.slug}/").json()
     assert data["citation"]["csl_json"] == "http://testserver/institutions/amf/cite.json"
+
+
+def test_the_files_name_the_latest_release(client, network):
+    from curation.models import Release
+
+    assert "version" not in client.get("/networks/bcbs/cite.json").json()[0]
+    Release.objects.create(
+        version="2026-12-01.1",
+        created_at=timezone.now(),
+        change_set_high_water=0,
+        content_version="synthetic",
+        files=[],
+        counts={},
+    )
+    (item,) = client.get("/networks/bcbs/cite.json").json()
+    assert item["version"] == "2026-12-01.1"
+    assert item["note"].endswith("; release 2026-12-01.1")
+    entry = bibtexparser.parse_string(client.get("/networks/bcbs/cite.bib").content.decode())
+    assert entry.entries[0].fields_dict["version"].value == "2026-12-01.1"
+    assert "ET  - 2026-12-01.1\r\n" in client.get("/networks/bcbs/cite.ris").content.decode()

@@ -4,6 +4,7 @@ network, institution and jurisdiction, and for a filtered list of networks."""
 import datetime
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 
 from networks.models import Membership, Role
@@ -26,6 +27,8 @@ def entries(response) -> list[dict]:
     entry (id, title, updated; an author for the feed)."""
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(response.content)  # as a feed reader reads it
+    assert parsed.version == "atom10" and not parsed.bozo, parsed.get("bozo_exception")
     feed = ET.fromstring(response.content)
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated", "author/" + ATOM + "name"):
