@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +33,7 @@ from networks.models import (
     NetworkSuccession,
     Signatory,
 )
+from sources.names import normalise
 from sources.partial_dates import truncate
 
 # The classes, in the order the table shows them, with what each counts.
@@ -273,14 +272,6 @@ def _dates_after_sources(report: AuditReport) -> None:
                 f"-> {r.successor.slug}"
             ),
         )
-
-
-def normalise(name: str) -> str:
-    """A name as a duplicate check compares it: without accents, case, punctuation or a
-    leading "the"."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    return re.sub(r"^the ", "", text)
 
 
 def _duplicates(report: AuditReport) -> None:

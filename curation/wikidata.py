@@ -15,6 +15,7 @@ became of it, is not made again.
 from __future__ import annotations
 
 import bz2
+import dataclasses
 import datetime
 import gzip
 import itertools
@@ -32,7 +33,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from curation.audit import normalise
 from curation.models import (
     WIKIDATA_ITEM_URL,
     Suggestion,
@@ -52,6 +52,7 @@ from networks.models import Membership, Network
 from sources.history import recording
 from sources.identifiers import WIKIDATA_QID_RE
 from sources.models import ChangeKind, ChangeSet, Source, validate_http_url
+from sources.names import normalise
 from sources.partial_dates import DatePrecision, iso_partial_date, parse_partial_date
 
 # Wikidata's time precisions (https://www.wikidata.org/wiki/Help:Dates#Precision): the
@@ -84,6 +85,9 @@ class WikidataDate:
     value: datetime.date | None = None
     precision: str = DatePrecision.DAY
     note: str = ""
+    # Wikidata states the date (a qualifier is there), whether or not it could be kept: an
+    # end stated as "unknown value" or too vaguely still says the membership ended.
+    stated: bool = False
 
     @property
     def iso(self) -> str:
@@ -305,11 +309,17 @@ def _qualifier_date(name: str, where: str, statement: dict, prop: str) -> Wikida
     for snak in snaks:
         value = _snak_value(name, f"{where} {prop}", snak) if isinstance(snak, dict) else None
         if value is not None:
-            return wikidata_date(value, file_name=name, where=f"{where} {prop}")
+            date = wikidata_date(value, file_name=name, where=f"{where} {prop}")
+            return dataclasses.replace(date, stated=True)
+        if isinstance(snak, dict) and snak.get("snaktype") == "somevalue":
+            return WikidataDate(note=_("an unknown date"), stated=True)
     return WikidataDate()
 
 
 def _is_http_url(value: str) -> bool:
+    """A website worth proposing: an http(s) URL that fits the field (500 characters)."""
+    if len(value) > Suggestion._meta.get_field("website").max_length:
+        return False
     try:
         validate_http_url(value)
     except ValidationError:
@@ -383,6 +393,9 @@ def _sparql_date(name: str, where: str, row: dict, variable: str) -> WikidataDat
     value = _sparql_text(row, variable)
     if not value:
         return WikidataDate()
+    if row[variable].get("type") != "literal":
+        # "unknown value": the query service gives a blank node (or a generated IRI).
+        return WikidataDate(note=_("an unknown date"), stated=True)
     precision = _sparql_text(row, f"{variable}Precision")
     if not precision:
         # Without it a year would read as 1 January: never more precise than Wikidata.
@@ -394,9 +407,10 @@ def _sparql_date(name: str, where: str, row: dict, variable: str) -> WikidataDat
         )
     time = value if value.startswith(("+", "-")) else f"+{value}"
     # The query service gives wikibase:timeValue in the Gregorian calendar.
-    return wikidata_date(
+    date = wikidata_date(
         {"time": time, "precision": precision}, file_name=name, where=f"{where} {variable}"
     )
+    return dataclasses.replace(date, stated=True)
 
 
 # --- Proposing ---------------------------------------------------------------------------
@@ -448,11 +462,9 @@ class _Directory:
             self.by_name.setdefault(normalise(name), set()).add(pk)
 
     def named(self, label: str) -> list[Institution]:
-        return (
-            [self.institutions[pk] for pk in sorted(self.by_name.get(normalise(label), ()))]
-            if label
-            else []
-        )
+        key = normalise(label) if label else ""
+        # An empty key (a label of punctuation only) matches nothing, never everything.
+        return [self.institutions[pk] for pk in sorted(self.by_name.get(key, ()))] if key else []
 
 
 def propose(
@@ -542,6 +554,10 @@ def _item_suggestions(
         )
         if (member_network or institution) and _held(network, member, member_of):
             proposal.skipped[_("memberships already in the directory")] += 1
+            continue
+        if member_of.end.stated and member_of.end.value is None:
+            # Proposed without its end, it would read as a membership held today.
+            proposal.skipped[_("memberships that ended on a date not kept")] += 1
             continue
         # Why a date Wikidata gives is not kept, e.g. "P580: known only to a decade…".
         notes = [
@@ -665,7 +681,14 @@ def _accept_institution(suggestion: Suggestion, source: Source) -> None:
         )
     name = suggestion.label or suggestion.entity
     prefix = suggestion.jurisdiction.code if suggestion.jurisdiction_id else ""
-    slug = slugify(f"{prefix} {name}".strip())[:200] or suggestion.entity.lower()
+    # A name in another script slugifies to nothing: the address is then the code and
+    # the QID ("ru-q123"), never the jurisdiction code alone.
+    words = slugify(name)
+    slug = (
+        slugify(f"{prefix} {name}".strip())[:200]
+        if words
+        else slugify(f"{prefix} {suggestion.entity}".strip())
+    )
     if (
         Institution.objects.filter(slug=slug).exists()
         or InstitutionRedirect.objects.filter(old_slug=slug).exists()

@@ -7,12 +7,12 @@ on SQLite and PostgreSQL and a batch of any size costs the same few queries. The
 standard library's difflib is enough at this size (about 1,300 names).
 """
 
-import re
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+
+from sources.names import normalise
 
 # Scores, 0 to 100. An exact (normalised) name ranks above an acronym, an acronym above
 # another name; a fuzzy match never reaches an exact one (FUZZY_MAX < EXACT_OTHER_NAME).
@@ -27,6 +27,11 @@ FUZZY_FLOOR = 0.6
 WORD_TYPO = 0.8
 # A word in more names than this is too common to find candidates by (see Index).
 COMMON_WORD = 40
+# The work one query may cost, whatever it holds: the first telling words of it, and
+# the candidates sharing most of them (a query of common words would otherwise score
+# against hundreds of names, and a batch of 100 such took 15 s).
+MAX_WORDS = 8
+MAX_CANDIDATES = 50
 # `match: true` needs an exact kind of match and no other candidate within this many
 # points: "SEC" names several commissions, and none of them is the match.
 MATCH_MARGIN = 15.0
@@ -34,29 +39,10 @@ MATCH_MARGIN = 15.0
 EXACT_KINDS = frozenset({"id", "name", "acronym", "other_name"})
 _EXACT_SCORES = {"name": EXACT_NAME, "acronym": EXACT_ACRONYM, "other_name": EXACT_OTHER_NAME}
 
-_NOT_WORD = re.compile(r"[\W_]+")
 # Words that say nothing about which body is meant, left out of word matching.
 _STOPWORDS = frozenset(
     "a an and at de del della der des di do du et for la le les of on the und van von y".split()  # noqa: SIM905
 )
-# Letters that Unicode does not decompose into a base letter and an accent, written as
-# the base letter a reader without the key types: "Bankasi" for the Turkish dotless i.
-_UNDECOMPOSED = str.maketrans(
-    {"\u0131": "i", "\u00f8": "o", "\u0111": "d", "\u0142": "l", "\u00e6": "ae", "\u0153": "oe"}
-)
-
-
-def normalise(text: str) -> str:
-    """A name as compared: accents, case, punctuation and spacing aside, and a leading
-    "the". Letters of every script stay (an Arabic or Chinese name compares too)."""
-    if text.isascii():  # most names: nothing to decompose
-        bare = text.casefold()
-    else:
-        decomposed = unicodedata.normalize("NFKD", text)
-        bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-        bare = bare.translate(_UNDECOMPOSED)
-    words = _NOT_WORD.sub(" ", bare).strip()
-    return words.removeprefix("the ")
 
 
 def words(key: str) -> list[str]:
@@ -189,7 +175,7 @@ class Index:
         found = {id(e): e for e in (*self.by_id.get(query, ()), *self.by_key.get(key, ()))}
         similar = {
             word: {word, *(o for o in self.vocabulary.get(word[:1], ()) if _typo(word, o))}
-            for word in words(key)
+            for word in words(key)[:MAX_WORDS]
         }
         # A word that many names share ("bank", "authority") finds too many to score; it
         # counts only when the query has no rarer word.
@@ -198,9 +184,15 @@ class Index:
             for word, others in similar.items()
             if sum(len(self.by_word.get(o, ())) for o in others) <= COMMON_WORD
         }
+        shared: Counter[int] = Counter()
+        by_word: dict[int, Entry] = {}
         for others in (rare or similar).values():
-            for other in others:
-                found.update((id(e), e) for e in self.by_word.get(other, ()))
+            hit = {id(e): e for other in others for e in self.by_word.get(other, ())}
+            shared.update(hit.keys())
+            by_word.update(hit)
+        # Those sharing most of the query's words, in the order they were found.
+        for entry_id, _count in shared.most_common(MAX_CANDIDATES):
+            found.setdefault(entry_id, by_word[entry_id])
         return list(found.values())
 
     def rank(self, query: str, allowed: Callable[[Entry], bool]) -> list[Scored]:

@@ -461,3 +461,84 @@ def test_a_curator_accepts_then_undoes_through_the_admin(client, signed_in):
     undo = ChangeSet.objects.get(kind=ChangeKind.UNDO)
     assert undo.undoes == suggestion.change_set
     assert "Accepted, then undone." in client.get(url).content.decode()
+
+
+def entity(qid: str, label: str, *, network: str = "Q999999951", end=None, website=None):
+    """A synthetic dump entity (Wikidata's JSON layout) with one P463 statement."""
+    statement = {
+        "id": f"{qid}$synthetic",
+        "rank": "normal",
+        "mainsnak": {
+            "snaktype": "value",
+            "property": "P463",
+            "datavalue": {"type": "wikibase-entityid", "value": {"id": network}},
+        },
+    }
+    if end is not None:
+        statement["qualifiers"] = {"P582": [end]}
+    claims = {"P463": [statement]}
+    if website:
+        claims["P856"] = [
+            {
+                "rank": "normal",
+                "mainsnak": {
+                    "snaktype": "value",
+                    "property": "P856",
+                    "datavalue": {"type": "string", "value": website},
+                },
+            }
+        ]
+    return {"id": qid, "type": "item", "labels": {"ru": {"value": label}}, "claims": claims}
+
+
+def write_dump(tmp_path, *entities) -> Path:
+    path = tmp_path / "synthetic-dump.json"
+    path.write_text("[\n" + ",\n".join(json.dumps(e) for e in entities) + "\n]\n")
+    return path
+
+
+def test_a_label_in_another_script_is_matched_by_its_letters_not_to_every_such_name(
+    directory, tmp_path
+):
+    bank = make_institution(name="Synthetic Bank of Russia")
+    bank.other_names.create(name="Банк России (синтетический)", language="ru")
+    suggest(write_dump(tmp_path, entity("Q999999971", "Министерство финансов")))
+    # Not this bank's QID (their names share no letter), but a new institution.
+    assert not Suggestion.objects.filter(institution=bank).exists()
+    assert Suggestion.objects.get(kind=SuggestionKind.INSTITUTION).entity == "Q999999971"
+    Suggestion.objects.all().delete()
+    suggest(write_dump(tmp_path, entity("Q999999972", "Банк России (синтетический)")))
+    assert Suggestion.objects.get(kind=SuggestionKind.IDENTIFIER).institution == bank
+
+
+def test_a_membership_whose_end_is_not_kept_is_not_proposed_as_current(directory, tmp_path):
+    unknown_end = {"snaktype": "somevalue", "property": "P582"}
+    vague_end = {
+        "snaktype": "value",
+        "property": "P582",
+        "datavalue": {
+            "type": "time",
+            "value": {
+                "time": "+1990-00-00T00:00:00Z",
+                "precision": 8,  # a decade
+                "calendarmodel": "http://www.wikidata.org/entity/Q1985727",
+            },
+        },
+    }
+    central_bank = directory["central_bank"]
+    dump = write_dump(
+        tmp_path,
+        entity("Q999999903", "Synthetic Central Bank", end=unknown_end),
+        entity("Q999999903", "Synthetic Central Bank", network="Q999999952", end=vague_end),
+    )
+    output = suggest(dump)
+    assert not Suggestion.objects.filter(
+        kind=SuggestionKind.MEMBERSHIP, institution=central_bank
+    ).exists()
+    assert "ended on a date not kept" in output
+
+
+def test_a_website_too_long_to_keep_is_left_out(directory, tmp_path):
+    long_url = "https://example.org/" + "a" * 600
+    suggest(write_dump(tmp_path, entity("Q999999973", "Synthetic Agency", website=long_url)))
+    assert Suggestion.objects.get(kind=SuggestionKind.INSTITUTION).website == ""
