@@ -455,7 +455,9 @@ SPECTACULAR_SETTINGS = {
 # Anyone may read the API from any origin; nothing else is shared.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# POST for the reconciliation service's JSON batches from a browser (/reconcile/, which
+# writes nothing); the API accepts no anonymous write, so it gains nothing from it.
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 CORS_ALLOW_CREDENTIALS = False
 # A script in another site's page may read the paging headers (api/pagination.py).
 CORS_EXPOSE_HEADERS = ["Link", "X-Total-Count"]

@@ -568,6 +568,21 @@ class MembershipQuerySet(models.QuerySet):
         """Memberships that have ended by the date, today by default (former members)."""
         return self.filter(Membership.ended_q(on))
 
+    # Events in a membership's life, for feeds and "lately" lists (web/feeds.py): a join
+    # is a known start, a departure a known end; neither is announced for after `until`.
+    def joins(self, until: datetime.date | None = None) -> "MembershipQuerySet":
+        """Memberships whose start is known (and on or before `until`)."""
+        joins = self.filter(start_date__isnull=False)
+        return joins if until is None else joins.filter(start_date__lte=until)
+
+    def departures(self, until: datetime.date | None = None) -> "MembershipQuerySet":
+        """Memberships whose end is known (and on or before `until`)."""
+        departures = self.filter(end_date__isnull=False)
+        return departures if until is None else departures.filter(end_date__lte=until)
+
+    def start_unknown(self) -> "MembershipQuerySet":
+        return self.filter(start_date__isnull=True)
+
     def with_held_now(self) -> "MembershipQuerySet":
         """Each membership marked `held_now`: held today (`as_of_q`), in the same query."""
         return self.annotate(

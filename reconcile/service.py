@@ -13,7 +13,8 @@ from .index import INSTITUTION, TYPE_IDS, load_entries, type_descriptions, type_
 # The most queries one batch may hold (the manifest's `batchSize`; more answers 413).
 MAX_BATCH = 100
 DEFAULT_LIMIT = 10
-MAX_QUERY_LENGTH = 300
+# Longer than any name in the directory; a longer query only costs more to score.
+MAX_QUERY_LENGTH = 150
 MAX_LIMIT = 100
 # Query properties a reconciliation query may constrain candidates by (institutions only).
 QUERY_PROPERTIES = ("jurisdiction", "branch")
@@ -39,9 +40,32 @@ def read_json(text: str, what: str) -> Any:
         value = json.loads(text)
     except (TypeError, ValueError):
         raise QueryError(_("%(what)s is not valid JSON.") % {"what": what}) from None
+    except RecursionError:
+        raise QueryError(_("%(what)s is nested too deeply.") % {"what": what}) from None
+    if _depth(value) > MAX_DEPTH:
+        raise QueryError(_("%(what)s is nested too deeply.") % {"what": what})
     if _holds_nul(value):
         raise QueryError(_("%(what)s contains a NUL character.") % {"what": what})
     return value
+
+
+# A batch is {id: {query, type, limit, properties: [{pid, v}]}}: v may be an object
+# ({"id": …}), so five levels; any deeper is not a reconciliation query.
+MAX_DEPTH = 6
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _holds_nul(value: Any) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from csp.decorators import csp_replace
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -43,7 +44,7 @@ def _answer(request: HttpRequest, work: Callable[[], dict]) -> JsonResponse:
                 "error": {
                     "status": 429,
                     "code": "throttled",
-                    "message": "Too many requests; try again in a moment.",
+                    "message": gettext("Too many requests; try again in a moment."),
                 }
             },
             status=429,

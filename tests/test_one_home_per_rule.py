@@ -15,7 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Every app but the models that are the rules' home.
 CALLERS = [
-    *(ROOT / app for app in ("web", "api", "visuals", "curation", "links", "responsecache", "ops")),
+    *(
+        ROOT / app
+        for app in (
+            "web",
+            "api",
+            "visuals",
+            "curation",
+            "links",
+            "responsecache",
+            "ops",
+            "reconcile",
+        )
+    ),
     *(
         ROOT / app / f"{module}.py"
         for app in ("sources", "institutions", "networks")

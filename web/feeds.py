@@ -106,20 +106,13 @@ def membership_events(
     loaded = scope.select_related("network", "member_institution", "member_network")
     if sources:
         loaded = loaded.prefetch_related("sources")
-    joins = loaded.filter(start_date__isnull=False)
-    departures = loaded.filter(end_date__isnull=False)
-    if until is not None:
-        joins, departures = (
-            joins.filter(start_date__lte=until),
-            departures.filter(end_date__lte=until),
-        )
     events: list[Event] = []
-    for m in joins.order_by("-start_date", "-pk")[:limit]:
+    for m in loaded.joins(until).order_by("-start_date", "-pk")[:limit]:
         events.append(Event("joined", m, _midnight(m.start_date), "joined"))
-    for m in departures.order_by("-end_date", "-pk")[:limit]:
+    for m in loaded.departures(until).order_by("-end_date", "-pk")[:limit]:
         events.append(Event("left", m, _midnight(m.end_date), "left"))
     if undated:
-        for m in loaded.filter(start_date__isnull=True).order_by("-created_at", "-pk")[:limit]:
+        for m in loaded.start_unknown().order_by("-created_at", "-pk")[:limit]:
             events.append(Event("recorded", m, m.created_at, "recorded"))
     changes = role_changes(scope, limit)
     if changes:

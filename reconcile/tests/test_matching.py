@@ -1,10 +1,13 @@
 """The scoring rule on its own (no database). The names are synthetic, for tests only."""
 
+from difflib import SequenceMatcher
+
 from reconcile.matching import (
     EXACT_ACRONYM,
     EXACT_NAME,
     EXACT_OTHER_NAME,
     FUZZY_MAX,
+    MAX_CANDIDATES,
     Entry,
     Index,
     is_match,
@@ -49,8 +52,17 @@ def test_an_unrelated_name_is_no_candidate():
 
 
 def test_the_words_of_a_short_query_found_in_a_long_name_raise_its_score():
-    long = entry("n", "Example Committee on Banking Supervision")
-    assert score("example committee", long).score >= 0.6 * FUZZY_MAX
+    name = "Example Committee on Banking Supervision"
+    query = "example committee"
+    plain = SequenceMatcher(None, normalise(query), normalise(name)).ratio() * FUZZY_MAX
+    assert score(query, entry("n", name)).score > round(plain, 1)
+
+
+def test_a_query_of_common_words_scores_a_bounded_number_of_candidates():
+    # Synthetic: 300 names all made of the same common words.
+    index = Index([entry(f"n{i}", f"National Bank Authority Commission {i}") for i in range(300)])
+    query = " ".join(["national bank authority commission"] * 4)
+    assert len(index.candidates(query)) <= MAX_CANDIDATES
 
 
 def test_match_only_when_exact_and_no_close_second():

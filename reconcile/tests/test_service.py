@@ -109,9 +109,13 @@ def test_cors_on_every_endpoint_and_preflight(client, directory):
     response = client.options(
         URL,
         HTTP_ORIGIN="https://openrefine.example",
-        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type",
     )
     assert response["Access-Control-Allow-Origin"] == "*"
+    # A browser may post a JSON batch (its preflight asks for POST and Content-Type).
+    assert "POST" in response["Access-Control-Allow-Methods"]
+    assert "content-type" in response["Access-Control-Allow-Headers"]
     for path in (
         "/reconcile/suggest/entity?prefix=test",
         "/reconcile/suggest/type?prefix=n",
@@ -449,3 +453,13 @@ def test_an_anonymous_client_is_slowed_down_after_its_allowance(client, monkeypa
     assert refused.json()["error"]["code"] == "throttled"
     # The manifest (no work) and the rest of the site are not counted.
     assert client.get(URL).status_code == 200
+
+
+def test_json_nested_deeper_than_a_batch_is_refused_not_a_500(client):
+    for text in ("[" * 500 + "]" * 500, '{"q0": ' + "[" * 50 + "]" * 50 + "}"):
+        response = client.get(URL, {"queries": text})
+        assert response.status_code == 400, text[:20]
+        assert "nested too deeply" in response.json()["error"]["message"]
+    deep_body = "[" * 100_000 + "]" * 100_000
+    response = client.post(URL, deep_body, content_type="application/json")
+    assert response.status_code == 400
