@@ -143,9 +143,14 @@ def test_a_release_of_a_small_directory_validates_and_round_trips(release_files)
 
 
 @pytest.mark.django_db
+# Every build validates its files with frictionless (about half a second); the tests
+# about something else build with validate=False, and the two tests about validation
+# (and the command and the task) keep it.
+
+
 def test_the_files_match_their_checksums_and_popolo_keeps_reduced_precision():
     small = small_directory()
-    release = build_release()
+    release = build_release(validate=False)
     storage = release_storage()
     with storage.open(release_path(release.version, "SHA256SUMS")) as handle:
         sums = dict(reversed(line.split("  ")) for line in handle.read().decode().splitlines())
@@ -179,7 +184,7 @@ def test_the_files_match_their_checksums_and_popolo_keeps_reduced_precision():
 @pytest.mark.django_db
 def test_a_curators_change_is_exactly_what_the_next_change_file_names():
     small = small_directory()
-    first = build_release()
+    first = build_release(validate=False)
     assert read_changes(first) == []  # nothing to compare the first release with
     with recording(kind=ChangeKind.EDIT, reason="synthetic: the regulator left"):
         ended = small["open_ended"]
@@ -191,7 +196,7 @@ def test_a_curators_change_is_exactly_what_the_next_change_file_names():
             member_institution=make_institution(name="Synthetic Newcomer"),
             start_date=datetime.date(2025, 3, 15),
         )
-    second = build_release()
+    second = build_release(validate=False)
     changes = read_changes(second)
     newcomer = added.member_institution
     assert sorted((c["record_type"], c["record_id"], c["change"]) for c in changes) == sorted(
@@ -217,7 +222,7 @@ def test_a_curators_change_is_exactly_what_the_next_change_file_names():
 @pytest.mark.django_db
 def test_renames_merges_and_corrections_are_named():
     small = small_directory()
-    first = build_release()
+    first = build_release(validate=False)
     bank, joined = small["bank"], small["joined"]
     with recording(kind=ChangeKind.EDIT, reason="synthetic"):
         make_succession(
@@ -231,13 +236,13 @@ def test_renames_merges_and_corrections_are_named():
         joined.role = Role.CHAIR
         joined.save()
         gone = make_institution(name="Synthetic Duplicate")
-    middle = build_release()
+    middle = build_release(validate=False)
     gone_pk = gone.pk
     with recording(kind=ChangeKind.MERGE, reason="synthetic duplicate"):
         InstitutionRedirect.objects.create(old_slug=gone.slug, institution=bank)
         gone.sources.clear()
         gone.delete()
-    last = build_release()
+    last = build_release(validate=False)
     assert {
         (c["record_id"], c["change"], c["fields"], c["effective_date"])
         for c in read_changes(middle)
@@ -255,13 +260,13 @@ def test_renames_merges_and_corrections_are_named():
 @pytest.mark.django_db
 def test_a_release_is_immutable():
     small_directory()
-    first = build_release()
+    first = build_release(validate=False)
     stored = {
         f["name"]: release_storage().open(release_path(first.version, f["name"])).read()
         for f in first.files
     }
     make_institution(name="Synthetic Later Institution")
-    second = build_release()
+    second = build_release(validate=False)
     assert second.version != first.version
     assert second.version.endswith(".2")
     for name, data in stored.items():
@@ -274,7 +279,7 @@ def test_a_release_is_immutable():
 @pytest.mark.django_db
 def test_loading_refuses_a_directory_that_is_not_empty():
     small_directory()
-    release = build_release()
+    release = build_release(validate=False)
     with pytest.raises(ReleaseError):
         load_release(folder(release))
 
@@ -284,9 +289,9 @@ def test_the_data_page_lists_releases_newest_first_with_metadata(client, setting
     settings.CACHE_RESPONSE_SECONDS = 600  # the whole-response cache, as in production
     small_directory()
     assert "No release" in client.get("/data/").content.decode()
-    first = build_release()
+    first = build_release(validate=False)
     assert first.version in client.get("/data/").content.decode()
-    second = build_release()
+    second = build_release(validate=False)
     page = client.get("/data/")  # not the page cached before the second release
     assert page.status_code == 200
     html = page.content.decode()
@@ -329,7 +334,7 @@ def test_a_release_of_the_curated_dataset_validates_and_round_trips():
 @pytest.mark.django_db
 def test_validation_catches_a_broken_reference_and_a_changed_file(tmp_path):
     small_directory()
-    release = build_release()
+    release = build_release(validate=False)
     broken = tmp_path / "broken"
     shutil.copytree(folder(release), broken)
     path = broken / "memberships.csv"

@@ -17,6 +17,7 @@ from tests.factories import (
     make_network,
     make_source,
 )
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,7 @@ def read_xlsx(response) -> list[dict]:
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
-@pytest.fixture
-def network():
+def build_network():
     network = make_network(name="A Large Network", slug="large")
     japan = make_jurisdiction(code="JP", name="Japan")
     for n in range(120):  # more than the page's 100 a page
@@ -59,34 +59,66 @@ def network():
     return network
 
 
-def test_the_csv_holds_every_member_on_the_date_not_a_page(client, network):
-    rows = read_csv(client.get("/networks/large/members.csv"))
-    assert len(rows) == 120
-    assert [row["member"] for row in rows[:2]] == ["Agency 000", "Agency 001"]
-    first = rows[0]
-    assert first["since"] == "2004"  # as precise as the source
-    assert first["jurisdiction_code"] == "JP" and first["role"] == "member"
-    assert first["status_on_date"] == "confirmed"
-    assert first["source_urls"].startswith("https://")
-    assert first["member_page"].startswith("http://testserver/institutions/")
-    assert "Gone Agency" not in {row["member"] for row in rows}
+class TestALargeNetwork:
+    """121 memberships, built once for the class (tests/shared_rows.py): the tests read."""
 
+    @pytest.fixture(scope="class")
+    @classmethod
+    def network(cls, django_db_setup, django_db_blocker):
+        with shared_rows(django_db_blocker):
+            yield build_network()
 
-def test_a_past_date_gives_the_members_of_that_date(client, network):
-    rows = read_csv(client.get("/networks/large/members.csv", {"as_of": "1999-01-01"}))
-    assert [row["member"] for row in rows] == ["Gone Agency"]
-    assert rows[0]["until"] == "2000-06-30" and rows[0]["end_reason"] == "withdrew"
-    assert rows[0]["source_urls"] == "https://example.org/list-1999"
+    def test_the_csv_holds_every_member_on_the_date_not_a_page(self, client, network):
+        rows = read_csv(client.get("/networks/large/members.csv"))
+        assert len(rows) == 120
+        assert [row["member"] for row in rows[:2]] == ["Agency 000", "Agency 001"]
+        first = rows[0]
+        assert first["since"] == "2004"  # as precise as the source
+        assert first["jurisdiction_code"] == "JP" and first["role"] == "member"
+        assert first["status_on_date"] == "confirmed"
+        assert first["source_urls"].startswith("https://")
+        assert first["member_page"].startswith("http://testserver/institutions/")
+        assert "Gone Agency" not in {row["member"] for row in rows}
 
+    def test_a_past_date_gives_the_members_of_that_date(self, client, network):
+        rows = read_csv(client.get("/networks/large/members.csv", {"as_of": "1999-01-01"}))
+        assert [row["member"] for row in rows] == ["Gone Agency"]
+        assert rows[0]["until"] == "2000-06-30" and rows[0]["end_reason"] == "withdrew"
+        assert rows[0]["source_urls"] == "https://example.org/list-1999"
 
-def test_the_xlsx_has_the_same_rows_as_the_csv(client, network):
-    as_csv = read_csv(client.get("/networks/large/members.csv"))
-    as_xlsx = read_xlsx(client.get("/networks/large/members.xlsx"))
-    assert as_xlsx == as_csv
-    response = client.get("/networks/large/members.xlsx", {"as_of": "2010-05-01"})
-    assert response["Content-Disposition"] == (
-        'attachment; filename="large-members-2010-05-01.xlsx"'
-    )
+    def test_the_xlsx_has_the_same_rows_as_the_csv(self, client, network):
+        as_csv = read_csv(client.get("/networks/large/members.csv"))
+        as_xlsx = read_xlsx(client.get("/networks/large/members.xlsx"))
+        assert as_xlsx == as_csv
+        response = client.get("/networks/large/members.xlsx", {"as_of": "2010-05-01"})
+        assert response["Content-Disposition"] == (
+            'attachment; filename="large-members-2010-05-01.xlsx"'
+        )
+
+    def test_a_bad_date_is_refused_as_the_page_refuses_it(self, client, network):
+        for value in ("2010-13-01", "2999-01-01", "yesterday"):
+            response = client.get("/networks/large/members.csv", {"as_of": value})
+            assert response.status_code == 400, value
+            assert response.content.decode().startswith("as_of: ")
+        assert client.get("/networks/nope/members.csv").status_code == 404
+
+    def test_the_queries_do_not_grow_with_the_members(self, client, network):
+        small = make_network(slug="small")
+        make_membership(network=small)
+
+        def queries(slug: str) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                read_csv(client.get(f"/networks/{slug}/members.csv"))
+            return len(captured)
+
+        assert queries("large") == queries("small")
+
+    def test_the_network_page_offers_both_files_for_the_date_shown(self, client, network):
+        html = client.get("/networks/large/", {"as_of": "2010-05-01"}).content.decode()
+        assert 'href="/networks/large/members.csv?as_of=2010-05-01" download>CSV' in html
+        assert 'href="/networks/large/members.xlsx?as_of=2010-05-01" download>XLSX' in html
+        today = client.get("/networks/large/").content.decode()
+        assert 'href="/networks/large/members.csv" download>CSV' in today
 
 
 def test_a_name_a_spreadsheet_would_run_is_written_as_text(client):
@@ -99,31 +131,3 @@ def test_a_name_a_spreadsheet_would_run_is_written_as_text(client):
     assert row["member"] == '\'=HYPERLINK("https://evil.example","x")'
     (row,) = read_xlsx(client.get("/networks/tricky/members.xlsx"))
     assert row["member"].startswith("'=")
-
-
-def test_a_bad_date_is_refused_as_the_page_refuses_it(client, network):
-    for value in ("2010-13-01", "2999-01-01", "yesterday"):
-        response = client.get("/networks/large/members.csv", {"as_of": value})
-        assert response.status_code == 400, value
-        assert response.content.decode().startswith("as_of: ")
-    assert client.get("/networks/nope/members.csv").status_code == 404
-
-
-def test_the_queries_do_not_grow_with_the_members(client, network):
-    small = make_network(slug="small")
-    make_membership(network=small)
-
-    def queries(slug: str) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            read_csv(client.get(f"/networks/{slug}/members.csv"))
-        return len(captured)
-
-    assert queries("large") == queries("small")
-
-
-def test_the_network_page_offers_both_files_for_the_date_shown(client, network):
-    html = client.get("/networks/large/", {"as_of": "2010-05-01"}).content.decode()
-    assert 'href="/networks/large/members.csv?as_of=2010-05-01" download>CSV' in html
-    assert 'href="/networks/large/members.xlsx?as_of=2010-05-01" download>XLSX' in html
-    today = client.get("/networks/large/").content.decode()
-    assert 'href="/networks/large/members.csv" download>CSV' in today
