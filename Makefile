@@ -68,9 +68,11 @@ $(STAMP): $(VENV)/pyvenv.cfg pyproject.toml uv.lock
 	@$(BIN)/uv --version 2>/dev/null | grep -q '^uv $(UV_VERSION)' || \
 		$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	$(UV_ENV) $(BIN)/uv sync --frozen
-	@# The project's own bytecode too, once: the first test run after a clone otherwise
-	@# compiles it in every worker and subprocess (about 20 s of a cold make test-fast).
+	@# The project's own bytecode too, and pytest's assertion-rewritten copies of the test
+	@# modules and of its plugins (Hypothesis, Schemathesis, xdist...): without them the
+	@# first test run after an install rebuilds them in every worker (about 30 s).
 	$(PY) -m compileall -q -x '/\.(venv|git)/' .
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --collect-only -q -p no:cacheprovider > /dev/null
 	@touch $@
 
 run: install
