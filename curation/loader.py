@@ -56,6 +56,7 @@ from networks.models import (
     Signatory,
     TotalQualifier,
 )
+from sources.identifiers import WIKIDATA_QID_RE
 from sources.history import current as current_recording
 from sources.history import recording, tracked_models
 from sources.identifiers import validate_lei
@@ -66,7 +67,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A warning when more than this share of at least this many sources share one as_of.
 SHARED_DATE_SHARE = 0.5
 SHARED_DATE_MINIMUM = 20
-QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 
 # --- Reading -------------------------------------------------------------------------
 
@@ -518,7 +518,7 @@ class Dataset:
             dissolved, dissolved_p = self.r.partial_date(rec, "dissolved")
             self.r.is_after(rec, "dissolved", founded, dissolved, "dissolved before it was founded")
             wikidata = self.r.text(rec, "wikidata")
-            if wikidata and not QID_RE.match(wikidata):
+            if wikidata and not WIKIDATA_QID_RE.fullmatch(wikidata):
                 self.r.error(rec, "wikidata", f"'{wikidata}' is not a Wikidata QID (Q123)")
                 wikidata = ""
             other_names = []
@@ -547,8 +547,10 @@ class Dataset:
                     "acronym": self.r.text(rec, "acronym", max_length=40),
                     "branch": self.r.choice(rec, "branch", Branch),
                     "level": level,
-                    # A body that no longer exists may have no website left to give.
-                    "website": self.r.url(rec, "website", required=dissolved is None),
+                    # Optional (#20): a membership is a fact about the network, sourced by
+                    # its list; a member whose own site is unknown is recorded without one
+                    # rather than left out. The page then says nothing of a website.
+                    "website": self.r.url(rec, "website"),
                     "founded_on": founded,
                     "founded_on_precision": founded_p,
                     "dissolved_on": dissolved,
@@ -615,7 +617,7 @@ class Dataset:
                     f"(expected any of: {', '.join(Function.values)})",
                 )
         wikidata = self.r.text(rec, "wikidata")
-        if wikidata and not QID_RE.match(wikidata):
+        if wikidata and not WIKIDATA_QID_RE.fullmatch(wikidata):
             self.r.error(rec, "wikidata", f"'{wikidata}' is not a Wikidata QID (Q123)")
             wikidata = ""
         lei = self.r.text(rec, "lei")

@@ -167,6 +167,17 @@ def test_a_one_digit_month_is_read_as_the_member_list_imports_read_it(tmp_path):
     )
 
 
+def test_a_member_whose_website_is_unknown_is_recorded_without_one(tmp_path):
+    institutions = INSTITUTIONS_DE.replace("    website: https://supervisor.example.org/\n", "")
+    assert "supervisor.example.org" not in institutions
+    load_directory(write_dataset(tmp_path, **{"institutions/de.yaml": institutions}))
+    assert Institution.objects.get(slug="de-supervisor").website == ""
+    # A malformed one is still refused.
+    bad = INSTITUTIONS_DE.replace("https://supervisor.example.org/", "supervisor.example.org")
+    problems = problems_for(tmp_path / "bad", **{"institutions/de.yaml": bad})
+    assert any("website: malformed URL" in problem for problem in problems)
+
+
 def test_it_loads_a_dataset(tmp_path):
     summary = load_directory(write_dataset(tmp_path))
     assert summary.counts["networks"]["created"] == 2
