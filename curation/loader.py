@@ -56,10 +56,9 @@ from networks.models import (
     Signatory,
     TotalQualifier,
 )
-from sources.identifiers import WIKIDATA_QID_RE
 from sources.history import current as current_recording
 from sources.history import recording, tracked_models
-from sources.identifiers import validate_lei
+from sources.identifiers import WIKIDATA_QID_RE, validate_lei
 from sources.models import ChangeKind, Source, SuccessionKind, validate_http_url
 from sources.partial_dates import DatePrecision, parse_partial_date
 

@@ -66,6 +66,7 @@ from institutions.models import (
     Level,
 )
 from networks.models import Membership, Memorandum, Network, Role, Signatory
+from sources.identifiers import WIKIDATA_QID_RE
 from sources.models import validate_http_url
 from sources.partial_dates import DatePrecision, format_partial_date, parse_partial_date
 
@@ -696,7 +697,7 @@ def _new_institution(row: ListRow, columns, directory: Directory, jurisdiction) 
             _("'%(value)s' is not an http(s) address") % {"value": website},
         )
     qid = values.get(ListField.WIKIDATA, "").upper()
-    if qid and not re.fullmatch(r"Q[1-9][0-9]*", qid):
+    if qid and not WIKIDATA_QID_RE.fullmatch(qid):
         row.error(
             columns[ListField.WIKIDATA], _("'%(value)s' is not a Wikidata QID") % {"value": qid}
         )

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sources.identifiers import validate_lei
+from sources.identifiers import WIKIDATA_QID_PATTERN, validate_lei
 from sources.models import (
     SCHEMA_ORG,
     Absolute,
@@ -386,7 +386,7 @@ class InstitutionIdentifier(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(scheme=IdentifierScheme.WIKIDATA)
-                | models.Q(identifier__regex=r"^Q[1-9][0-9]*$"),
+                | models.Q(identifier__regex=WIKIDATA_QID_PATTERN),
                 name="identifier_wikidata_format",
                 violation_error_message=_("A Wikidata QID looks like Q123."),
             ),

@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Jurisdiction
-from sources.identifiers import LEI_PATTERN, LEI_SHAPE_MESSAGE, validate_lei
+from sources.identifiers import LEI_PATTERN, LEI_SHAPE_MESSAGE, WIKIDATA_QID_PATTERN, validate_lei
 from sources.models import (
     SCHEMA_ORG,
     Absolute,
@@ -448,7 +448,8 @@ class Network(Organisation, ListedModel):  # noqa: DJ008 (__str__ from Organisat
                 "network", ends_before_founded=_("A network cannot end before it is founded.")
             ),
             models.CheckConstraint(
-                condition=models.Q(wikidata_id="") | models.Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                condition=models.Q(wikidata_id="")
+                | models.Q(wikidata_id__regex=WIKIDATA_QID_PATTERN),
                 name="network_wikidata_format",
                 violation_error_message=_("A Wikidata QID looks like Q123."),
             ),
