@@ -446,6 +446,13 @@ class _Directory:
                 "pk", "name", "acronym", "wikidata_id"
             )
         }
+        # The memberships of those networks, with their dates: one query, so that
+        # proposing costs the same few queries however many statements a file holds.
+        self.held = set(
+            Membership.objects.filter(network__in=self.networks.values()).values_list(
+                "network_id", "member_institution_id", "member_network_id", "start_date", "end_date"
+            )
+        )
         self.by_qid: dict[str, Institution] = {}
         self.qid_of: dict[int, str] = {}
         for identifier in InstitutionIdentifier.objects.filter(
@@ -492,9 +499,13 @@ def propose(
             proposal.suggestions.append(suggestion)
     if not dry_run:
         for suggestion in proposal.suggestions:
-            # Field by field; the database holds the constraints (checking them here
-            # would cost queries a suggestion).
-            suggestion.full_clean(validate_unique=False, validate_constraints=False)
+            # Field by field; the database holds the constraints, and the related records
+            # were just loaded (checking them here would cost queries a suggestion).
+            suggestion.full_clean(
+                exclude=["institution", "network", "jurisdiction", "decided_by", "change_set"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         with transaction.atomic():
             Suggestion.objects.bulk_create(proposal.suggestions, batch_size=500)
     return proposal
@@ -552,7 +563,7 @@ def _item_suggestions(
             if member_network
             else {"member_institution": institution}
         )
-        if (member_network or institution) and _held(network, member, member_of):
+        if (member_network or institution) and _held(directory, network, member, member_of):
             proposal.skipped[_("memberships already in the directory")] += 1
             continue
         if member_of.end.stated and member_of.end.value is None:
@@ -584,14 +595,16 @@ def _item_suggestions(
         )
 
 
-def _held(network: Network, member: dict, member_of: MemberOf) -> bool:
+def _held(directory: _Directory, network: Network, member: dict, member_of: MemberOf) -> bool:
     """The directory records this membership already, with the same dates."""
-    return Membership.objects.filter(
-        network=network,
-        start_date=member_of.start.value,
-        end_date=member_of.end.value,
-        **member,
-    ).exists()
+    institution, member_network = member.get("member_institution"), member.get("member_network")
+    return (
+        network.pk,
+        institution.pk if institution else None,
+        member_network.pk if member_network else None,
+        member_of.start.value,
+        member_of.end.value,
+    ) in directory.held
 
 
 # --- Deciding ------------------------------------------------------------------------------

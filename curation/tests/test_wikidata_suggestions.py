@@ -542,3 +542,20 @@ def test_a_website_too_long_to_keep_is_left_out(directory, tmp_path):
     long_url = "https://example.org/" + "a" * 600
     suggest(write_dump(tmp_path, entity("Q999999973", "Synthetic Agency", website=long_url)))
     assert Suggestion.objects.get(kind=SuggestionKind.INSTITUTION).website == ""
+
+
+def test_proposing_costs_the_same_queries_for_few_and_many_items(directory, tmp_path):
+    for i in range(9):  # matched by name: each statement is checked against the directory
+        make_institution(name=f"Synthetic Agency {i}")
+
+    def queries(n: int) -> int:
+        Suggestion.objects.all().delete()
+        dump = write_dump(
+            tmp_path, *(entity(f"Q99999980{i}", f"Synthetic Agency {i}") for i in range(n))
+        )
+        with CaptureQueriesContext(connection) as captured:
+            suggest(dump)
+        assert Suggestion.objects.filter(kind=SuggestionKind.MEMBERSHIP).count() == n
+        return len(captured)
+
+    assert queries(2) == queries(9)
