@@ -24,6 +24,7 @@ from django.views import View
 
 from networks.filters import MeetingFilterSet
 from networks.models import Meeting, Network
+from web.refusals import refused, refused_fields
 
 # A calendar has no pages: a filter selecting more meetings than this is refused with a
 # 400 that says so, rather than cut short without a word.
@@ -51,11 +52,7 @@ class MeetingICalendarView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = MeetingFilterSet(request.GET or None, queryset=Meeting.objects.all())
         if filterset.is_bound and not filterset.is_valid():
-            return _refused(
-                "\n".join(
-                    f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
-                )
-            )
+            return refused_fields(filterset.errors)
         slug = filterset.form.cleaned_data.get("network") if filterset.is_bound else None
         network = Network.objects.filter(slug=slug).only("name").first() if slug else None
         if slug and network is None:
@@ -66,7 +63,7 @@ class MeetingICalendarView(View):
             .order_by("start_date", "pk")[: MAX_EVENTS + 1]
         )
         if len(meetings) > MAX_EVENTS:
-            return _refused(
+            return refused(
                 _(
                     "These filters select more than %(max)s meetings; narrow them "
                     "(for example with network, jurisdiction or upcoming=true)."
@@ -148,7 +145,3 @@ def _event(request: HttpRequest, meeting: Meeting, host: str) -> icalendar.Event
         lines.append(_("Records: %(url)s") % {"url": meeting.records_url})
     event.add("description", "\n\n".join(lines))
     return event
-
-
-def _refused(message: str) -> HttpResponse:
-    return HttpResponse(message + "\n", status=400, content_type="text/plain; charset=utf-8")

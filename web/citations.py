@@ -21,7 +21,7 @@ from curation.models import Release
 from institutions.models import Institution, Jurisdiction
 from networks.models import Meeting, Memorandum, Network
 from sources.citations import Citation, citation_key
-from web.downloads import AsOfForm
+from web.refusals import AsOfForm, refused_fields
 
 FORMATS = {
     "bib": ("application/x-bibtex; charset=utf-8", Citation.bibtex),
@@ -105,10 +105,7 @@ class CiteView(View):
         if self.model is Network:
             form = AsOfForm(request.GET)
             if not form.is_valid():
-                message = " ".join(form.errors["as_of"])
-                return HttpResponse(
-                    f"as_of: {message}\n", status=400, content_type="text/plain; charset=utf-8"
-                )
+                return refused_fields(form.errors)
             as_of = form.cleaned_data["as_of"]
         citation = citation_for(request, record, as_of, release=latest_release())
         content_type, write = FORMATS[extension]

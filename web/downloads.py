@@ -13,7 +13,6 @@ import csv
 import datetime
 import io
 
-from django import forms
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -24,8 +23,8 @@ from django.views import View
 from openpyxl import Workbook
 
 from networks.models import Network
-from sources.forms import AsOfField
 from sources.partial_dates import iso_partial_date
+from web.refusals import AsOfForm, refused_fields
 
 COLUMNS = [
     "member",
@@ -43,12 +42,6 @@ COLUMNS = [
     "member_page",
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class AsOfForm(forms.Form):
-    """The members' date, read by the one `as_of` field every page and the API use."""
-
-    as_of = AsOfField(required=False)
 
 
 def member_name_order() -> list:
@@ -110,10 +103,7 @@ class NetworkMembersDownload(View):
         network = get_object_or_404(Network, slug=slug)
         form = AsOfForm(request.GET)
         if not form.is_valid():
-            message = " ".join(form.errors["as_of"])
-            return HttpResponse(
-                f"as_of: {message}\n", status=400, content_type="text/plain; charset=utf-8"
-            )
+            return refused_fields(form.errors)
         on = form.cleaned_data["as_of"] or timezone.localdate()
         filename = f"{network.slug}-members-{on.isoformat()}.{extension}"
         rows = member_rows(request, network, on)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from institutions.models import Institution, Jurisdiction
 from networks.filters import NetworkFilterSet
 from networks.models import Membership, Network, Role
+from web.refusals import refused_fields
 
 FEED_LENGTH = 50
 
@@ -222,12 +223,7 @@ class NetworkListEventsFeed(MembershipEventsFeed):
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         filterset = self.filterset(request)
         if filterset.is_bound and not filterset.is_valid():
-            message = "\n".join(
-                f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
-            )
-            return HttpResponse(
-                message + "\n", status=400, content_type="text/plain; charset=utf-8"
-            )
+            return refused_fields(filterset.errors)
         return super().__call__(request, *args, **kwargs)
 
     @staticmethod

@@ -44,13 +44,14 @@ from networks.models import (
     Role,
     Sector,
 )
-from sources.forms import AS_OF_EARLIEST, AsOfField, as_of_latest
+from sources.forms import AS_OF_EARLIEST, as_of_latest
 from web import search as site_search
 from web.calendars import calendar_links
 from web.citations import citation_context
 from web.downloads import members_on
 from web.feeds import membership_events
 from web.institutions import PublicDetailMixin, add_lineage
+from web.refusals import AsOfForm
 from web.roles import roles_text
 
 # --- Shared pieces --------------------------------------------------------------------
@@ -520,13 +521,6 @@ class NetworkListView(FacetedListView):
         if not self.request.GET.get("ordering"):
             queryset = queryset.order_by("name")
         return queryset
-
-
-class AsOfForm(forms.Form):
-    """The network page's "as of" date: a plain GET form, no JavaScript needed. Read by
-    the same field as every other `as_of` (lists, API, visuals)."""
-
-    as_of = AsOfField(label=_("Members on"))
 
 
 class NetworkDetailView(PublicDetailMixin, DetailView):
