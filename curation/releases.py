@@ -552,7 +552,7 @@ def read_release_files(release, names: list[str]) -> dict[str, bytes]:
 def is_current() -> bool:
     """Whether the latest release already holds every curated change (no change set
     recorded since it was built)."""
-    latest = Release.objects.order_by("-created_at", "-pk").first()
+    latest = Release.objects.first()  # newest first (Meta.ordering)
     newest = ChangeSet.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     return latest is not None and latest.change_set_high_water >= newest
 
@@ -568,7 +568,7 @@ def build_release(*, validate: bool = True, today: datetime.date | None = None):
 def _build_release(*, validate: bool, today: datetime.date | None):
     now = timezone.now()
     today = today or timezone.localdate(now)
-    previous = Release.objects.order_by("-created_at", "-pk").first()
+    previous = Release.objects.first()  # newest first (Meta.ordering)
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         # Every table read from one snapshot, so that a curator's save during the build

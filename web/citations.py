@@ -55,7 +55,7 @@ def citation_title(record, as_of: datetime.date) -> str:
 
 
 def latest_release() -> str:
-    version = Release.objects.order_by("-created_at", "-pk").values_list("version", flat=True)
+    version = Release.objects.values_list("version", flat=True)  # newest first
     return version.first() or ""
 
 

@@ -115,7 +115,7 @@ class DataView(ListView):
     context_object_name = "releases"
 
     def get_queryset(self):
-        return Release.objects.order_by("-created_at", "-pk")
+        return Release.objects.all()  # newest first (Meta.ordering)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -131,7 +131,7 @@ class DataView(ListView):
 
 def release_index(request: HttpRequest) -> JsonResponse:
     """Every release, newest first, with its files' addresses, sizes and checksums."""
-    releases = Release.objects.order_by("-created_at", "-pk")
+    releases = Release.objects.all()  # newest first (Meta.ordering)
     return JsonResponse({"releases": [release_entry(request, r) for r in releases]})
 
 
