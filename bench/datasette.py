@@ -448,6 +448,13 @@ def serve(path: Path, port: int, log: Path) -> subprocess.Popen:
     return process
 
 
+def version() -> str:
+    """The installed Datasette's version."""
+    from importlib.metadata import version as installed
+
+    return installed("datasette")
+
+
 def stop(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     try:

@@ -1,17 +1,24 @@
-"""Lattice against the floor: one command, one table (see bench/README.md).
+"""Lattice against its peers: one command, one table (see bench/README.md).
 
-    .venv/bin/python bench/run.py [--scale 1] [--duration 5] [--check-scales 0.1,1]
+    .venv/bin/python bench/run.py [--scale 1] [--growth-scale 5] [--duration 5]
 
-Generates (or reuses) the synthetic database on 127.0.0.1, serves Lattice (gunicorn,
-2 workers) and the floor (bench/floor.py, same workers), drives both with wrk and prints
-requests/s, p50, p99 and the ratio Lattice/floor per endpoint: once with the response
-cache off, once with a warm Redis cache. Then the query-count and EXPLAIN checks.
+Generates (or reuses) the synthetic database on 127.0.0.1 and serves, side by side:
+Lattice cold (gunicorn, 2 workers, every cache off), Lattice through the shared HTTP
+cache it ships (Debian's nginx with deploy/nginx-cache.conf.template), the floor
+(bench/floor.py, same workers) and Datasette (bench/datasette.py, one process, the same
+directory exported to SQLite with FTS5). Drives each endpoint of each with wrk and prints
+requests/s, p99, CPU milliseconds per request (server and database) and the ratios; then
+Lattice cold at the growth scale, query counts at both scales, response sizes with and
+without compression, and a cProfile of every endpoint that misses a target.
 """
 
 import argparse
+import contextlib
 import datetime
+import gzip
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -23,12 +30,32 @@ from pathlib import Path
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import datasette, proxy
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PG = "postgres://postgres@127.0.0.1:5432"
-LATTICE_PORT, FLOOR_PORT = 8711, 8712
+LATTICE_PORT, FLOOR_PORT, DATASETTE_PORT, PROXY_PORT = 8711, 8712, 8713, 8714
 AS_OF = "2012-06-30"
+LOGS = ROOT / "bench" / "logs"
+PROFILES = ROOT / "bench" / "profiles"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+# Targets of issue #16 for the cold path (no cache of any kind).
+LISTS = {
+    "institutions by jurisdiction",
+    "search (20 hits)",
+    "largest network members (1000/page)",
+    "largest network as of 2012 (1000/page)",
+}
+
+
+def targets(label: str) -> tuple[float, float]:
+    """(Lattice cold ÷ Datasette, Lattice cold ÷ floor) that the endpoint must reach."""
+    return (3.0 if label in LISTS else 1.0), (0.3 if label.startswith("HTML") else 0.5)
 
 
 def database_name(scale: float) -> str:
@@ -52,8 +79,8 @@ def prepare(scale: float) -> str:
     return url
 
 
-def endpoints(url: str) -> list[tuple[str, str, str]]:
-    """(label, Lattice path, floor path) for every measured endpoint."""
+def endpoints(url: str) -> list[tuple[str, str]]:
+    """(label, Lattice path) for every measured endpoint; the floor serves the same paths."""
     with psycopg.connect(url) as conn:
         q = lambda sql: conn.execute(sql).fetchone()  # noqa: E731
         largest = q(
@@ -71,7 +98,7 @@ def endpoints(url: str) -> list[tuple[str, str, str]]:
         )
         one = q("SELECT slug FROM institutions_institution ORDER BY id LIMIT 1 OFFSET 123")[0]
     members = f"/api/v1/networks/{largest}/members/"
-    rows = [
+    return [
         ("institutions by jurisdiction", f"/api/v1/institutions/?jurisdiction={jcode}"),
         ("one institution", f"/api/v1/institutions/{one}/"),
         ("search (20 hits)", "/api/v1/institutions/?search=securities+authority&page_size=20"),
@@ -84,7 +111,9 @@ def endpoints(url: str) -> list[tuple[str, str, str]]:
         # pairs: the question a reader asks is one sector's lattice.
         ("lattice graph JSON (finance)", "/api/v1/lattice/?sector=finance"),
     ]
-    return [(label, path, path) for label, path in rows]
+
+
+# Servers -----------------------------------------------------------------------------------
 
 
 def serve(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
@@ -117,41 +146,92 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def rss_mb(process: subprocess.Popen) -> float:
-    """The largest resident size among the gunicorn workers (children of the master)."""
-    peak = 0.0
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    for pid in children.read_text().split() if children.exists() else []:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):  # peak resident set size
-                    peak = max(peak, int(line.split()[1]) / 1024)
-        except OSError:
-            pass
-    return peak
+def lattice_env(url: str, *, response_cache: bool) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CONN_MAX_AGE": "600",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "API_ANON_RATE": "100000000/minute",
+        "LOG_LEVEL": "WARNING",
+        "CACHE_RESPONSE_SECONDS": "600" if response_cache else "0",
+        "CACHE_URL": "redis://127.0.0.1:6379/9",
+    }
 
 
-def fetch(port: int, path: str, timeout: int = 180) -> tuple[int, bytes]:
+# Measuring ---------------------------------------------------------------------------------
+
+
+def tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                todo += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL server process (the backends serving the apps among them)."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        uid = pwd.getpwnam("postgres").pw_uid
+    except KeyError:
+        return []
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _owner(entry) == uid
+    ]
+
+
+def _owner(entry: Path) -> int | None:
+    try:
+        return entry.stat().st_uid
     except OSError:
-        return 0, b""
+        return None
 
 
-def drain(port: int) -> None:
-    """Wait (bounded) until the workers have finished what wrk left queued."""
-    fetch(port, "/api/v1/", timeout=180)
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+    return seconds
 
 
-def wrk(port: int, path: str, duration: int) -> dict:
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
+def fetch(port: int, path: str, timeout: int = 180, **headers) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+    except OSError:
+        return 0, b"", {}
+
+
+def wrk(port: int, path: str, duration: int, server: int | None) -> dict:
+    """wrk against one path; with `server` (a pid), the CPU its process tree and the
+    database spent per completed request."""
+    pids = tree(server) if server else []
+    before_app, before_db = cpu_seconds(pids), cpu_seconds(postgres_pids())
     out = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency",
          f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, timeout=duration + 60,
     ).stdout  # fmt: skip
+    app = spent(before_app, cpu_seconds(pids))
+    db = spent(before_db, cpu_seconds(postgres_pids()))
 
     def ms(label: str) -> float:
         match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -160,171 +240,295 @@ def wrk(port: int, path: str, duration: int) -> dict:
         return float(match[1]) * {"us": 0.001, "ms": 1, "s": 1000}[match[2]]
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    count = re.search(r"(\d+) requests in", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(count[1]) if count else 0
+    # Wait (bounded) until the workers have finished what wrk left queued.
+    fetch(port, "/", timeout=180)
     return {
         "rps": float(rps[1]) if rps else 0.0,
         "p50": ms("50%"),
         "p99": ms("99%"),
         "errors": int(non2xx[1]) if non2xx else 0,
+        "app_ms": app * 1000 / requests if requests else float("nan"),
+        "db_ms": db * 1000 / requests if requests else float("nan"),
     }
 
 
+def rss_mb(process: subprocess.Popen) -> float:
+    """The largest peak resident size among the gunicorn workers."""
+    peak = 0.0
+    for pid in tree(process.pid)[1:]:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+    return peak
+
+
 def same_content(lattice: bytes, floor: bytes) -> str:
-    """'yes' when the API's JSON equals the floor's; for HTML, the floor's JSON size."""
+    """'yes' when the API's JSON equals the floor's; for HTML, the sizes."""
     try:
         # Links are absolute: the two apps differ only in their port.
         a = json.loads(lattice)
         b = json.loads(floor.replace(b":%d/" % FLOOR_PORT, b":%d/" % LATTICE_PORT))
     except ValueError:
-        return f"html {len(lattice) // 1024} KB / json {len(floor) // 1024} KB"
+        return f"html {len(lattice) // 1024} KB / floor json {len(floor) // 1024} KB"
     return "yes" if a == b else "differs"
 
 
-def measure(url: str, points: list, duration: int, cached: bool) -> tuple[list, float]:
-    logs = ROOT / "bench" / "logs"
-    logs.mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CONN_MAX_AGE": "600",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "API_ANON_RATE": "100000000/minute",
-        "LOG_LEVEL": "WARNING",
-        "CACHE_RESPONSE_SECONDS": "600" if cached else "0",
-        "CACHE_URL": "redis://127.0.0.1:6379/9",
-    }
-    if cached:
-        subprocess.run(["redis-cli", "-n", "9", "flushdb"], capture_output=True)
-    lattice = serve("config.wsgi:application", LATTICE_PORT, env, logs / "lattice.log")
-    floor = serve("bench.floor:app", FLOOR_PORT, env, logs / "floor.log")
-    results = []
+def measure(url: str, points: list, peer: dict[str, str], duration: int) -> tuple[dict, dict]:
+    """Every endpoint against Lattice cold, Lattice through the proxy, the floor and
+    Datasette; plus response sizes with and without compression (through the proxy)."""
+    LOGS.mkdir(exist_ok=True)
+    env = lattice_env(url, response_cache=False)
+    lattice = serve("config.wsgi:application", LATTICE_PORT, env, LOGS / "lattice.log")
+    floor = serve("bench.floor:app", FLOOR_PORT, env, LOGS / "floor.log")
+    peer_process = datasette.serve(datasette.DEFAULT_PATH, DATASETTE_PORT, LOGS / "datasette.log")
+    results, sizes = {}, {}
     try:
-        for label, path, floor_path in points:
-            status, body = fetch(LATTICE_PORT, path)
-            fstatus, fbody = fetch(FLOOR_PORT, floor_path)
-            if status != 200 or fstatus != 200:
-                results.append((label, path, None, None, f"HTTP {status}/{fstatus}"))
-                continue
-            lat = wrk(LATTICE_PORT, path, duration)
-            drain(LATTICE_PORT)
-            flo = wrk(FLOOR_PORT, floor_path, duration)
-            drain(FLOOR_PORT)
-            results.append((label, path, lat, flo, same_content(body, fbody)))
-        memory = rss_mb(lattice)
+        with proxy.caching_proxy(f"127.0.0.1:{LATTICE_PORT}", PROXY_PORT, workers=2) as nginx:
+            for label, path in points:
+                status, body, _ = fetch(LATTICE_PORT, path)
+                fstatus, fbody, _ = fetch(FLOOR_PORT, path)
+                dstatus, _dbody, _ = fetch(DATASETTE_PORT, peer[label])
+                if {status, fstatus, dstatus} != {200}:
+                    results[label] = f"HTTP {status}/{fstatus}/{dstatus}"
+                    continue
+                row = {"same": same_content(body, fbody)}
+                row["cold"] = wrk(LATTICE_PORT, path, duration, lattice.pid)
+                fetch(PROXY_PORT, path)  # the first request fills the proxy's cache
+                row["proxy"] = wrk(PROXY_PORT, path, duration, nginx.process.pid)
+                row["floor"] = wrk(FLOOR_PORT, path, duration, floor.pid)
+                row["datasette"] = wrk(DATASETTE_PORT, peer[label], duration, peer_process.pid)
+                results[label] = row
+                _, packed, headers = fetch(PROXY_PORT, path, **{"Accept-Encoding": "gzip"})
+                if headers.get("Content-Encoding") == "gzip":
+                    sizes[label] = (len(gzip.decompress(packed)), len(packed))
+                else:
+                    sizes[label] = (len(packed), len(packed))
+        results["_rss"] = rss_mb(lattice)
     finally:
         stop(lattice)
         stop(floor)
-    return results, memory
+        datasette.stop(peer_process)
+    return results, sizes
 
 
-def table(title: str, results: list, target: float) -> str:
+def measure_redis(url: str, points: list, duration: int) -> dict:
+    """Lattice with only its in-Django Redis response cache, warm (no proxy in front)."""
+    subprocess.run(["redis-cli", "-n", "9", "flushdb"], capture_output=True)
+    env = lattice_env(url, response_cache=True)
+    lattice = serve("config.wsgi:application", LATTICE_PORT, env, LOGS / "lattice-redis.log")
+    try:
+        results = {}
+        for label, path in points:
+            fetch(LATTICE_PORT, path)
+            results[label] = wrk(LATTICE_PORT, path, duration, lattice.pid)
+    finally:
+        stop(lattice)
+    return results
+
+
+def measure_cold(url: str, points: list, duration: int) -> dict:
+    env = lattice_env(url, response_cache=False)
+    lattice = serve("config.wsgi:application", LATTICE_PORT, env, LOGS / "lattice-growth.log")
+    try:
+        results = {}
+        for label, path in points:
+            fetch(LATTICE_PORT, path)
+            results[label] = wrk(LATTICE_PORT, path, duration, lattice.pid)
+    finally:
+        stop(lattice)
+    return results
+
+
+def query_checks(url: str, points: list) -> dict:
+    env = {**lattice_env(url, response_cache=False)}
+    out = subprocess.run(
+        [PY, "bench/checks.py", *[path for _label, path in points]],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        raise RuntimeError(f"bench/checks.py failed:\n{out.stderr[-3000:]}")
+    answers = json.loads(out.stdout.strip().splitlines()[-1])
+    return {label: answers[path] for label, path in points}
+
+
+def profiles(url: str, points: list) -> dict[str, str]:
+    env = lattice_env(url, response_cache=False)
+    args = [f"{label}={path}" for label, path in points]
+    out = subprocess.run(
+        [PY, "bench/profile.py", str(PROFILES), *args],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        return {label: f"profile failed: {out.stderr[-300:]}" for label, _ in points}
+    paths = out.stdout.strip().splitlines()
+    pairs = zip(points, paths, strict=True)
+    return {label: Path(path).relative_to(ROOT).as_posix() for (label, _), path in pairs}
+
+
+# Tables ------------------------------------------------------------------------------------
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def main_table(results: dict, redis: dict | None) -> tuple[str, list[str]]:
     lines = [
-        f"### {title}",
-        "",
-        "| endpoint | Lattice req/s | p50 ms | p99 ms | floor req/s | p50 ms | p99 ms "
-        "| ratio | target | same JSON |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| endpoint | cold req/s | p99 ms | CPU ms/req app+db | proxy req/s | floor req/s "
+        "| Datasette req/s | its CPU ms/req | cold ÷ Datasette | cold ÷ floor "
+        "| proxy ÷ floor | Redis-cached req/s | same JSON |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---|",
     ]
-    for label, _path, lat, flo, same in results:
-        if lat is None:
-            lines.append(f"| {label} | - | - | - | - | - | - | - | - | {same} |")
+    missed = []
+    for label, row in results.items():
+        if label.startswith("_"):
             continue
-        goal = target if target else (0.3 if label.startswith("HTML") else 0.5)
-        ratio = lat["rps"] / flo["rps"] if flo["rps"] else float("nan")
-        mark = "ok" if ratio >= goal else "MISS"
-        errs = f" ({lat['errors']} non-2xx)" if lat["errors"] else ""
+        if isinstance(row, str):
+            lines.append(f"| {label} | {row} |" + " |" * 12)
+            continue
+        cold, prox, flo, ds = row["cold"], row["proxy"], row["floor"], row["datasette"]
+        goal_ds, goal_floor = targets(label)
+        r_ds, r_floor, r_proxy = (
+            ratio(cold["rps"], ds["rps"]),
+            ratio(cold["rps"], flo["rps"]),
+            ratio(prox["rps"], flo["rps"]),
+        )
+        marks = [
+            "ok" if r_ds >= goal_ds else "MISS",
+            "ok" if r_floor >= goal_floor else "MISS",
+            "ok" if r_proxy >= 1 else "MISS",
+        ]
+        if "MISS" in marks[:2]:
+            missed.append(label)
+        errors = sum(m["errors"] for m in (cold, prox, flo, ds))
+        note = f" ({errors} non-2xx)" if errors else ""
+        cached = f"{redis[label]['rps']:.0f}" if redis and label in redis else "-"
         lines.append(
-            f"| {label} | {lat['rps']:.0f}{errs} | {lat['p50']:.1f} | {lat['p99']:.1f} "
-            f"| {flo['rps']:.0f} | {flo['p50']:.1f} | {flo['p99']:.1f} "
-            f"| {ratio:.2f}x | ≥{goal}x {mark} | {same} |"
+            f"| {label}{note} | {cold['rps']:.0f} | {cold['p99']:.0f} "
+            f"| {cold['app_ms']:.1f}+{cold['db_ms']:.1f} | {prox['rps']:.0f} | {flo['rps']:.0f} "
+            f"| {ds['rps']:.0f} | {ds['app_ms']:.1f} "
+            f"| {r_ds:.2f}x (≥{goal_ds:g} {marks[0]}) "
+            f"| {r_floor:.2f}x (≥{goal_floor:g} {marks[1]}) "
+            f"| {r_proxy:.2f}x (≥1 {marks[2]}) | {cached} | {row['same']} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines), missed
 
 
-def checks(scales: list[float]) -> str:
-    per_scale = {}
-    for scale in scales:
-        url = prepare(scale)
-        paths = [path for _label, path, _f in endpoints(url)]
-        env = {**os.environ, "DATABASE_URL": url, "CACHE_RESPONSE_SECONDS": "0",
-               "API_ANON_RATE": "100000000/minute", "LOG_LEVEL": "WARNING"}  # fmt: skip
-        out = subprocess.run(
-            [PY, "bench/checks.py", *paths], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if out.returncode:
-            return f"checks failed at scale {scale}:\n{out.stderr[-3000:]}"
-        per_scale[scale] = list(json.loads(out.stdout.strip().splitlines()[-1]).values())
-    labels = [label for label, _p, _f in endpoints(prepare(scales[-1]))]
-    head = " | ".join(f"queries @ {s:g}" for s in scales)
+def growth_table(base: dict, grown: dict, q_base: dict, q_grown: dict, scales) -> str:
+    small, large = scales
     lines = [
-        "### Query counts and plans",
-        "",
-        f"| endpoint | {head} | same at every scale | seq scans of large tables |",
-        "|---|" + "---:|" * len(scales) + "---|---|",
+        f"| endpoint | queries @ {small:g} | queries @ {large:g} | same | p99 ms @ {small:g} "
+        f"| p99 ms @ {large:g} | growth | ≤2x | seq scans of large tables @ {large:g} |",
+        "|---|---:|---:|---|---:|---:|---:|---|---|",
     ]
-    for i, label in enumerate(labels):
-        counts = [per_scale[s][i]["queries"] for s in scales]
-        scans = sorted({t for s in scales for t in per_scale[s][i]["seq_scans"]})
+    for label, row in base.items():
+        if label.startswith("_") or isinstance(row, str) or label not in grown:
+            continue
+        p_small, p_large = row["cold"]["p99"], grown[label]["p99"]
+        growth = ratio(p_large, p_small)
+        qa, qb = q_base[label]["queries"], q_grown[label]["queries"]
+        scans = ", ".join(q_grown[label]["seq_scans"]) or "none"
         lines.append(
-            f"| {label} | " + " | ".join(map(str, counts))
-            + f" | {'yes' if len(set(counts)) == 1 else 'NO'} | {', '.join(scans) or 'none'} |"
-        )  # fmt: skip
+            f"| {label} | {qa} | {qb} | {'yes' if qa == qb else 'NO'} | {p_small:.0f} "
+            f"| {p_large:.0f} | {growth:.2f}x | {'ok' if growth <= 2 else 'MISS'} | {scans} |"
+        )
     return "\n".join(lines)
 
 
-def ensure_wrk() -> None:
-    """wrk drives the load; a fresh machine of ours gets it from Debian (as .ci/run gets
-    Chromium), anything else is told what to install."""
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing wrk from Debian's packages…", flush=True)
+def size_table(sizes: dict) -> str:
+    lines = ["| endpoint | bytes | gzip bytes | saved |", "|---|---:|---:|---:|"]
+    for label, (plain, packed) in sorted(sizes.items(), key=lambda item: -item[1][0]):
+        lines.append(f"| {label} | {plain:,} | {packed:,} | {1 - ratio(packed, plain):.0%} |")
+    return "\n".join(lines)
+
+
+# Set-up ------------------------------------------------------------------------------------
+
+
+def ensure_tools() -> None:
+    """wrk drives the load and nginx is the proxy: a fresh machine of ours gets them from
+    Debian (as .ci/run gets Chromium); Datasette comes from the bench dependency group."""
+    missing = [tool for tool, found in (("wrk", shutil.which("wrk")), ("nginx", proxy.available()))
+               if not found]  # fmt: skip
+    if missing and os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"Installing {' '.join(missing)} from Debian's packages…", flush=True)
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
-    if not shutil.which("wrk"):
-        sys.exit("bench/run.py needs wrk on the PATH (Debian: apt-get install -y wrk).")
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True)
+    if not shutil.which("wrk") or not proxy.available():
+        sys.exit("bench/run.py needs wrk and nginx (Debian: apt-get install -y wrk nginx).")
+    if not (ROOT / ".venv" / "bin" / "datasette").exists():
+        print("Installing the bench dependency group (Datasette, py-spy)…", flush=True)
+        subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "uv"), "sync", "--frozen", "--inexact", "--group",
+             "bench"],
+            cwd=ROOT, env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(ROOT / ".venv")},
+            check=True,
+        )  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--growth-scale", type=float, default=5.0, help="0 skips growth.")
     parser.add_argument("--duration", type=int, default=5, help="Seconds of wrk per run.")
-    parser.add_argument("--check-scales", default="0.1,1")
-    parser.add_argument("--skip-checks", action="store_true")
+    parser.add_argument("--skip-redis", action="store_true", help="No Redis-cached column.")
+    parser.add_argument("--skip-profiles", action="store_true")
     args = parser.parse_args()
-    ensure_wrk()
+    ensure_tools()
     url = prepare(args.scale)
     points = endpoints(url)
+    datasette.export(url, datasette.DEFAULT_PATH)
+    peer = datasette.endpoints(url, datasette.DEFAULT_PATH)
+    started = datetime.datetime.now(datetime.UTC)
+
+    results, sizes = measure(url, points, peer, args.duration)
+    redis = None if args.skip_redis else measure_redis(url, points, args.duration)
+    table, missed = main_table(results, redis)
     out = [
-        f"## Lattice vs floor, scale {args.scale:g}, "
-        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        f"## Lattice, its proxy, the floor and Datasette: scale {args.scale:g}, "
+        f"{started:%Y-%m-%d %H:%M} UTC",
         "",
-        f"wrk -t2 -c8 -d{args.duration}s on 127.0.0.1; both apps gunicorn -w 2; "
-        f"floor JSON via {'orjson' if has_orjson() else 'json (orjson not installed)'}.",
+        f"wrk -t2 -c8 -d{args.duration}s on 127.0.0.1. Lattice and the floor: gunicorn -w 2 on "
+        "PostgreSQL; *cold* = every cache off; *proxy* = Debian's nginx "
+        f"({proxy.version()}, 2 workers) with deploy/nginx-cache.conf.template in front of "
+        "that same cold Lattice; Datasette "
+        f"{datasette.version()}: one process, `--immutable`, SQLite with FTS5. CPU ms/req: "
+        "the server's processes (Lattice: its workers; Datasette: its process, SQLite "
+        "included) and PostgreSQL's, per completed request. Redis-cached: Lattice alone with "
+        "its in-Django response cache warm.",
         "",
+        table,
+        "",
+        f"Peak RSS of a Lattice gunicorn worker (cold): {results['_rss']:.0f} MB.",
     ]
-    cold, memory_cold = measure(url, points, args.duration, cached=False)
-    out += [table("Response cache off", cold, 0), ""]
     print("\n".join(out), flush=True)
-    warm, memory_warm = measure(url, points, args.duration, cached=True)
-    out += [table("Warm Redis response cache", warm, 1.0), ""]
-    out.append(
-        f"Peak RSS of a Lattice gunicorn worker: {memory_cold:.0f} MB (cache off), "
-        f"{memory_warm:.0f} MB (warm cache); target < 200 MB."
-    )
-    if not args.skip_checks:
-        out += ["", checks([float(s) for s in args.check_scales.split(",")])]
+
+    q_base = query_checks(url, points)
+    if args.growth_scale:
+        grown_url = prepare(args.growth_scale)
+        grown_points = endpoints(grown_url)
+        grown = measure_cold(grown_url, grown_points, args.duration)
+        q_grown = query_checks(grown_url, grown_points)
+        out += [
+            "",
+            f"### Growth: Lattice cold at scale {args.scale:g} and {args.growth_scale:g}",
+            "",
+            growth_table(results, grown, q_base, q_grown, (args.scale, args.growth_scale)),
+        ]
+    out += ["", "### Compression through the proxy (Accept-Encoding: gzip)", "", size_table(sizes)]
+    if missed and not args.skip_profiles:
+        files = profiles(url, [(label, path) for label, path in points if label in missed])
+        out += ["", "### Profiles of the endpoints that miss a cold target", ""]
+        out += [f"- {label}: `{files[label]}`" for label in missed]
     text = "\n".join(out) + "\n"
     print(text)
     (ROOT / "bench" / "RESULTS.md").write_text("# Last benchmark run\n\n" + text)
-
-
-def has_orjson() -> bool:
-    try:
-        import orjson  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

@@ -189,6 +189,13 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Anonymous GET/HEAD responses are cached this long (0 turns the cache off); any change
 # to a curated record invalidates them all at once (responsecache/cache.py).
 CACHE_RESPONSE_SECONDS = env.int("CACHE_RESPONSE_SECONDS", default=600)
+# What anonymous pages and API reads tell a shared cache in front (deploy/nginx-cache.conf):
+# keep this long (s-maxage), then serve the old copy this much longer while fetching the
+# new one (stale-while-revalidate). A curator's change reaches every reader within the
+# sum plus a second (default 31 s: nginx counts whole seconds); revalidating costs Lattice
+# one cache read (responsecache/cache.py).
+HTTP_CACHE_SECONDS = env.int("HTTP_CACHE_SECONDS", default=10)
+HTTP_CACHE_STALE_SECONDS = env.int("HTTP_CACHE_STALE_SECONDS", default=20)
 # Health answers must say how this process is now, never how it was (ops/health.py).
 CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/", "/healthz", "/readyz")
 # The query parameters some public page or API endpoint reads (its FilterSet, form or

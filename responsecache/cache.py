@@ -12,13 +12,20 @@ call `bump_content_version()`; entries expire after CACHE_RESPONSE_SECONDS in an
 
 The cache is the default one: Redis when CACHE_URL names it (shared by every gunicorn
 worker and host, so one bump reaches all), local memory in the quick start (one process).
+
+The same content version makes the HTTP headers a shared cache in front (the nginx of
+deploy/nginx-cache.conf) needs: `Cache-Control: public, s-maxage, stale-while-revalidate`
+and an `ETag`/`Last-Modified` derived from the version, the request and the code, so that
+a proxy revalidating an expired entry gets its 304 before any view or query runs.
 """
 
 import contextvars
+import functools
 import hashlib
 import time
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,8 +35,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
 from ops.throttling import ClientAnonRateThrottle
 from sources import history
@@ -97,6 +104,34 @@ def invalidate_after_request(sender, **kwargs) -> None:
         bump_content_version()
 
 
+@functools.cache
+def code_version() -> str:
+    """A digest of what renders responses: the project's Python and templates, the
+    collected static manifest (the hashed file names pages link to) and the versions of
+    the packages that render. A deployment changes it, so ETags of the previous one no
+    longer validate. Computed from contents, not file times: every host of one release
+    agrees."""
+    import django
+    import rest_framework
+
+    root = settings.BASE_DIR
+    digest = hashlib.sha256(f"{django.__version__} {rest_framework.__version__}".encode())
+    # The project's packages and templates/ (not data/, static/ or the virtualenv).
+    folders = [path.parent for path in root.glob("*/__init__.py")] + [root / "templates"]
+    files = [
+        path
+        for folder in folders
+        for pattern in ("*.py", "*.html", "*.txt", "*.xml")
+        for path in folder.rglob(pattern)
+        if "tests" not in path.relative_to(root).parts
+    ]
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    for path in sorted(files) + ([manifest] if manifest.is_file() else []):
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 class _AnonymousThrottle(ClientAnonRateThrottle):
     """The API's anonymous rate limit, counted on cache hits too (no user yet there), by
     the same client address as on a miss (ops.client_ip: forged headers cannot pick one)."""
@@ -119,24 +154,75 @@ class AnonymousCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.cacheable_request(request):
+            response = self.get_response(request)
+            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+                # A signed-in curator's pages are theirs alone: no shared cache keeps them.
+                patch_cache_control(response, private=True)
+            return response
         seconds = settings.CACHE_RESPONSE_SECONDS
-        if not seconds or not self.cacheable_request(request):
-            return self.get_response(request)
-        key = self.key(request)
-        cached = cache.get(key)
+        version = content_version()
+        digest = self.digest(request)
+        validators = {"etag": self.etag(version, digest), "last_modified": self.modified(version)}
+        # A proxy (or browser) revalidating what it holds: unchanged content, unchanged
+        # code, same request: 304 at the cost of one cache read.
+        if request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"):
+            unchanged = get_conditional_response(request, **validators)
+            if unchanged is not None and self.allowed(request):
+                unchanged["X-Cache"] = "hit"
+                return self.shared(request, unchanged, **validators)
+        # The code too: a response rendered by the previous deployment is not reused.
+        key = f"lattice:response:{version}:{code_version()}:{digest}"
+        cached = cache.get(key) if seconds else None
         if cached is not None:
-            if request.path.startswith("/api/") and not _AnonymousThrottle().allow_request(
-                request, None
-            ):
+            if not self.allowed(request):
                 # Over the limit: the API itself answers, with its 429 and Retry-After.
                 return self.get_response(request)
             return self.answer(request, cached)
         response = self.get_response(request)
-        if request.method == "GET" and self.cacheable_response(request, response):
+        if not self.cacheable_response(request, response):
+            return response
+        response = self.shared(request, response, **validators)
+        if request.method == "GET" and seconds:
             # Rendered content and headers only: the response object holds the request.
             cache.set(
                 key, (response.status_code, response.content, dict(response.items())), seconds
             )
+        return response
+
+    @staticmethod
+    def allowed(request: HttpRequest) -> bool:
+        """Whether an answer that skips the API's views still counts within its rate."""
+        return not request.path.startswith("/api/") or _AnonymousThrottle().allow_request(
+            request, None
+        )
+
+    @staticmethod
+    def shared(request: HttpRequest, response: HttpResponse, etag: str, last_modified: int):
+        """Headers that let a shared cache keep and revalidate an anonymous response."""
+        response["ETag"] = etag
+        # A view's own (an API detail's: its record's `updated_at`) says more.
+        response.setdefault("Last-Modified", http_date(last_modified))
+        if settings.HTTP_CACHE_SECONDS:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,
+                s_maxage=settings.HTTP_CACHE_SECONDS,
+                stale_while_revalidate=settings.HTTP_CACHE_STALE_SECONDS,
+            )
+        # One language only: LocaleMiddleware's "Vary: Accept-Language" would make a
+        # shared cache keep a copy per browser language of the same bytes.
+        if len(settings.LANGUAGES) == 1 and response.has_header("Vary"):
+            kept = [
+                name.strip()
+                for name in response["Vary"].split(",")
+                if name.strip().lower() != "accept-language"
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
         return response
 
     @staticmethod
@@ -163,12 +249,12 @@ class AnonymousCacheMiddleware:
         )
 
     @staticmethod
-    def key(request: HttpRequest) -> str:
-        # HEAD shares GET's entry. Accept picks JSON or CSV in the API; Origin decides the
-        # CORS headers. The query is keyed as the views read it (parsed, parameters in name
-        # order, each name's values in their order), so `?a=1&b=2` and `?b=2&a=1` share
-        # one entry. The request part is hashed: query strings can be longer than any
-        # cache key may be.
+    def digest(request: HttpRequest) -> str:
+        """What a response depends on besides the content: host, Accept (JSON or CSV in
+        the API), Origin (the CORS headers) and the path with the query as the views read
+        it (parsed, parameters in name order, each name's values in their order, so that
+        `?a=1&b=2` and `?b=2&a=1` share one entry). Hashed: query strings can be longer
+        than any cache key may be. HEAD shares GET's."""
         query = urlencode(sorted(request.GET.lists()), doseq=True)
         request_part = "\n".join(
             [
@@ -178,8 +264,20 @@ class AnonymousCacheMiddleware:
                 f"{request.path}?{query}",
             ]
         )
-        digest = hashlib.sha256(request_part.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"lattice:response:{content_version()}:{digest}"
+        return hashlib.sha256(request_part.encode("utf-8", "surrogateescape")).hexdigest()
+
+    @staticmethod
+    def etag(version: str, digest: str) -> str:
+        # Weak: the proxy may compress the bytes; the meaning stays the same.
+        return f'W/"{version}.{digest[:16]}.{code_version()}"'
+
+    @staticmethod
+    def modified(version: str) -> int:
+        # The version is the time of the last curated change (time.time_ns()).
+        try:
+            return int(version) // 1_000_000_000
+        except ValueError:
+            return int(time.time())
 
     @staticmethod
     def answer(request: HttpRequest, cached: tuple) -> HttpResponse:
