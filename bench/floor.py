@@ -54,6 +54,17 @@ def partial(value, precision):
     )
 
 
+def period_last_day(value: datetime.date, precision: str) -> datetime.date:
+    """The last day of the period a partial date stands for (sources.partial_dates)."""
+    if precision == "year":
+        return value.replace(month=12, day=31)
+    if precision == "month":
+        return (value.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
+    return value
+
+
 def sources_of(table: str, fk: str, ids: list[int], base: str) -> dict[int, list]:
     if not ids:
         return {}
@@ -162,14 +173,64 @@ def institutions(query: dict, base: str, url: str):
     return page([institution_full(r, base, sources) for r in found], count, size, url)
 
 
+REF = "{0}.id AS {0}_id, {0}.slug AS {0}_slug, {0}.name AS {0}_name, {0}.acronym AS {0}_acronym, "
+REF += "{0}.branch AS {0}_branch, {0}.website AS {0}_website, {0}j.code AS {0}_jcode"
+
+# An institution's successions, either end, oldest first, with both ends (the API's
+# `lineage_of`).
+LINEAGE_SQL = f"""
+SELECT s.id, s.kind, s.former_name, s.date, s.date_precision, s.note, s.predecessor_id,
+  s.successor_id, {REF.format("p")}, {REF.format("q")}
+FROM institutions_institutionsuccession s
+LEFT JOIN institutions_institution p ON p.id = s.predecessor_id
+LEFT JOIN institutions_jurisdiction pj ON pj.id = p.jurisdiction_id
+JOIN institutions_institution q ON q.id = s.successor_id
+LEFT JOIN institutions_jurisdiction qj ON qj.id = q.jurisdiction_id
+WHERE s.predecessor_id = %(id)s OR s.successor_id = %(id)s
+ORDER BY s.date NULLS FIRST, s.id
+"""
+
+
+def succession(r: dict, base: str, sources: dict, end: str) -> dict:
+    """One succession as the other end's page lists it: a predecessor (`p`, with the
+    former name of a renaming within one record) or a successor (`q`)."""
+    head = {"institution": institution_ref(r, base, end + "_") if r[end + "_id"] else None}
+    if end == "p":
+        head["former_name"] = r["former_name"]
+    return {
+        **head,
+        "kind": r["kind"],
+        "date": partial(r["date"], r["date_precision"]),
+        "date_precision": r["date_precision"],
+        "note": r["note"],
+        "sources": sources.get(r["id"], []),
+    }
+
+
 def institution(slug: str, base: str):
     found = rows(INSTITUTION_SQL + " WHERE i.slug = %s", (slug,))
     if not found:
         return None
-    sources = sources_of(
-        "institutions_institution_sources", "institution_id", [found[0]["id"]], base
+    r = found[0]
+    sources = sources_of("institutions_institution_sources", "institution_id", [r["id"]], base)
+    lineage = rows(LINEAGE_SQL, {"id": r["id"]})
+    cited = sources_of(  # no query without successions
+        "institutions_institutionsuccession_sources",
+        "institutionsuccession_id",
+        [s["id"] for s in lineage],
+        base,
     )
-    return institution_full(found[0], base, sources)
+    cite = f"{base}/institutions/{r['slug']}/cite"
+    return {
+        **institution_full(r, base, sources),
+        "predecessors": [
+            succession(s, base, cited, "p") for s in lineage if s["successor_id"] == r["id"]
+        ],
+        "successors": [
+            succession(s, base, cited, "q") for s in lineage if s["predecessor_id"] == r["id"]
+        ],
+        "citation": {"bibtex": cite + ".bib", "ris": cite + ".ris", "csl_json": cite + ".json"},
+    }
 
 
 def network_ref(r: dict, base: str, p: str) -> dict | None:
@@ -191,29 +252,114 @@ HELD = """(m.start_date IS NULL OR m.start_date <= %(on)s) AND (m.end_date IS NU
      WHEN 'month' THEN date_trunc('month', %(on)s)::date ELSE %(on)s END)"""
 
 
+# A member list's rows also need their member to have existed on the date (founded by
+# then, not yet dissolved: networks.models.Membership.as_of_q); the network's own
+# lifetime is checked once per request.
+MEMBER_HELD = f"""{HELD}
+  AND (i.founded_on IS NULL OR i.founded_on <= %(on)s)
+  AND (i.dissolved_on IS NULL OR i.dissolved_on > %(on)s)
+  AND (mn.founded_on IS NULL OR mn.founded_on <= %(on)s)
+  AND (mn.dissolved_on IS NULL OR mn.dissolved_on > %(on)s)"""
+
+
+def latest(bounds: list) -> tuple:
+    """The latest known (day, basis); the first listed wins a tie."""
+    found = (None, None)
+    for bound in bounds:
+        if bound[0] is not None and (found[0] is None or bound[0] > found[0]):
+            found = bound
+    return found
+
+
+def earliest(bounds: list) -> tuple:
+    found = (None, None)
+    for bound in bounds:
+        if bound[0] is not None and (found[0] is None or bound[0] < found[0]):
+            found = bound
+    return found
+
+
+def truth(r: dict, net: dict, sources: list, on: datetime.date) -> dict:
+    """When a membership counts and whether it is confirmed on the date: Lattice's
+    rules (networks.models.HeldPeriod and Membership.confirmed_from / status_on)."""
+    start, founded = r["start_date"], r["i_founded_on"] or r["mn_founded_on"]
+    dissolved = r["i_dissolved_on"] or r["mn_dissolved_on"]
+    day = datetime.timedelta(days=1)
+    first = latest(
+        [
+            (start, "recorded"),
+            (founded, "member_founded"),
+            (net["founded_on"], "network_founded"),
+        ]
+    )
+    last = earliest(
+        [
+            (period_last_day(r["end_date"], r["end_date_precision"]) if r["end_date"] else None,
+             "recorded"),
+            (dissolved - day if dissolved else None, "member_dissolved"),
+            (net["dissolved_on"] - day if net["dissolved_on"] else None, "network_dissolved"),
+        ]
+    )  # fmt: skip
+    if start is None:
+        # Known from the earliest date of the sources that list it.
+        known = min((s["as_of"] for s in sources if s["as_of"]), default=None)
+        own = (datetime.date.fromisoformat(known) if known else None, "source_date")
+    else:
+        own = (start, "recorded")
+    confirmed = (
+        latest([own, (founded, "member_founded"), (net["founded_on"], "network_founded")])
+        if own[0]
+        else (None, None)
+    )
+    status = None
+    if (first[0] is None or first[0] <= on) and (last[0] is None or on <= last[0]):
+        status = "confirmed" if confirmed[0] and confirmed[0] <= on else "possible"
+    return {
+        "start_known": start is not None,
+        "confirmed_from": iso(confirmed[0]),
+        "start_basis": confirmed[1],
+        "counts_from": iso(first[0]),
+        "counts_from_basis": first[1],
+        "counts_until": iso(last[0]),
+        "end_basis": last[1],
+        "status": status,
+    }
+
+
 def members(slug: str, query: dict, base: str, url: str = ""):
     size = int(query.get("page_size", ["50"])[0])
     on = datetime.date.fromisoformat(query.get("as_of", [datetime.date.today().isoformat()])[0])
-    net = rows("SELECT id FROM networks_network WHERE slug = %s", (slug,))
-    if not net:
+    found = rows(
+        "SELECT id, founded_on, dissolved_on FROM networks_network WHERE slug = %s", (slug,)
+    )
+    if not found:
         return None
-    params = {"net": net[0]["id"], "on": on, "size": size}
+    net = found[0]
+    founded, dissolved = net["founded_on"], net["dissolved_on"]
+    if (founded is not None and founded > on) or (dissolved is not None and dissolved <= on):
+        return page([], 0, size, url)  # the network did not exist then: nothing counts
+    params = {"net": net["id"], "on": on, "size": size}
     found = rows(
         f"""SELECT m.*, n.id AS n_id, n.slug AS n_slug, n.name AS n_name, n.acronym AS n_acronym,
           n.website AS n_website, i.id AS i_id, i.slug AS i_slug, i.name AS i_name,
           i.acronym AS i_acronym, i.branch AS i_branch, i.website AS i_website, j.code AS i_jcode,
+          i.founded_on AS i_founded_on, i.dissolved_on AS i_dissolved_on,
           mn.id AS mn_id, mn.slug AS mn_slug, mn.name AS mn_name, mn.acronym AS mn_acronym,
-          mn.website AS mn_website
+          mn.website AS mn_website, mn.founded_on AS mn_founded_on,
+          mn.dissolved_on AS mn_dissolved_on
         FROM networks_membership m JOIN networks_network n ON n.id = m.network_id
         LEFT JOIN institutions_institution i ON i.id = m.member_institution_id
         LEFT JOIN institutions_jurisdiction j ON j.id = i.jurisdiction_id
         LEFT JOIN networks_network mn ON mn.id = m.member_network_id
-        WHERE m.network_id = %(net)s AND {HELD}
+        WHERE m.network_id = %(net)s AND {MEMBER_HELD}
         ORDER BY m.role, i.name, mn.name, m.start_date, m.id LIMIT %(size)s""",
         params,
     )
     count = rows(
-        f"SELECT count(*) AS n FROM networks_membership m WHERE m.network_id = %(net)s AND {HELD}",
+        f"""SELECT count(*) AS n FROM networks_membership m
+        LEFT JOIN institutions_institution i ON i.id = m.member_institution_id
+        LEFT JOIN networks_network mn ON mn.id = m.member_network_id
+        WHERE m.network_id = %(net)s AND {MEMBER_HELD}""",
         params,
     )[0]["n"]
     sources = sources_of(
@@ -234,6 +380,7 @@ def members(slug: str, query: dict, base: str, url: str = ""):
             "end_precision": r["end_date_precision"],
             "end_reason": r["end_reason"],
             "last_verified_on": iso(r["last_verified_on"]),
+            **truth(r, net, sources.get(r["id"], []), on),
             "sources": sources.get(r["id"], []),
             "updated_at": r["updated_at"].isoformat().replace("+00:00", "Z"),
         }

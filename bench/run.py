@@ -361,7 +361,7 @@ def profiles(url: str, points: list) -> dict[str, str]:
     env = lattice_env(url, response_cache=False)
     args = [f"{label}={path}" for label, path in points]
     out = subprocess.run(
-        [PY, "bench/profile.py", str(PROFILES), *args],
+        [PY, "bench/profiling.py", str(PROFILES), *args],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )  # fmt: skip
     if out.returncode:

@@ -171,6 +171,16 @@ for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["ops.routers.ReplicaRouter"] if len(DATABASES) > 1 else []
+# PostgreSQL compiles a query to machine code (JIT) once its estimated cost passes
+# jit_above_cost: 60-70 ms of compiling for a network page's counts that then run in
+# about 10 ms (bench/RESULTS.md). Lattice runs many short queries and no long analytic
+# ones, so JIT is off for its connections (set in the connection's startup packet, no
+# query); DATABASE_JIT=1 leaves the server's own setting.
+if not env.bool("DATABASE_JIT", default=False):
+    for _config in DATABASES.values():
+        if _config["ENGINE"] == "django.db.backends.postgresql":
+            _options = _config.setdefault("OPTIONS", {})
+            _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,7 +1,7 @@
 """Where an endpoint's time goes: cProfile of a few requests, run inside Django against
 the bench database (bench/run.py calls it for every endpoint that misses a target).
 
-Usage: python bench/profile.py OUT_DIR LABEL=URL [LABEL=URL ...]
+Usage: python bench/profiling.py OUT_DIR LABEL=URL [LABEL=URL ...]
 Writes OUT_DIR/<label>.txt: the functions with the most time of their own, and the
 project's own functions by cumulative time.
 """
