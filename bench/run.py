@@ -463,7 +463,7 @@ def ensure_tools() -> None:
     if not shutil.which("wrk") or not proxy.available():
         sys.exit("bench/run.py needs wrk and nginx (Debian: apt-get install -y wrk nginx).")
     if not (ROOT / ".venv" / "bin" / "datasette").exists():
-        print("Installing the bench dependency group (Datasette, py-spy)…", flush=True)
+        print("Installing the bench dependency group (Datasette)…", flush=True)
         subprocess.run(
             [str(ROOT / ".venv" / "bin" / "uv"), "sync", "--frozen", "--inexact", "--group",
              "bench"],
