@@ -340,8 +340,11 @@ def members(slug: str, query: dict, base: str, url: str = ""):
         return page([], 0, size, url)  # the network did not exist then: nothing counts
     params = {"net": net["id"], "on": on, "size": size}
     found = rows(
-        f"""SELECT m.*, n.id AS n_id, n.slug AS n_slug, n.name AS n_name, n.acronym AS n_acronym,
-          n.website AS n_website, i.id AS i_id, i.slug AS i_slug, i.name AS i_name,
+        # The count comes with the rows (a window over every row held, before the
+        # limit): one pass over the joins instead of two.
+        f"""SELECT m.*, count(*) OVER () AS total, n.id AS n_id, n.slug AS n_slug,
+          n.name AS n_name, n.acronym AS n_acronym, n.website AS n_website,
+          i.id AS i_id, i.slug AS i_slug, i.name AS i_name,
           i.acronym AS i_acronym, i.branch AS i_branch, i.website AS i_website, j.code AS i_jcode,
           i.founded_on AS i_founded_on, i.dissolved_on AS i_dissolved_on,
           mn.id AS mn_id, mn.slug AS mn_slug, mn.name AS mn_name, mn.acronym AS mn_acronym,
@@ -355,13 +358,7 @@ def members(slug: str, query: dict, base: str, url: str = ""):
         ORDER BY m.role, i.name, mn.name, m.start_date, m.id LIMIT %(size)s""",
         params,
     )
-    count = rows(
-        f"""SELECT count(*) AS n FROM networks_membership m
-        LEFT JOIN institutions_institution i ON i.id = m.member_institution_id
-        LEFT JOIN networks_network mn ON mn.id = m.member_network_id
-        WHERE m.network_id = %(net)s AND {MEMBER_HELD}""",
-        params,
-    )[0]["n"]
+    count = found[0]["total"] if found else 0
     sources = sources_of(
         "networks_membership_sources", "membership_id", [r["id"] for r in found], base
     )
@@ -545,13 +542,29 @@ def lattice_graph(query: dict):
     on = datetime.date.fromisoformat(query.get("as_of", [datetime.date.today().isoformat()])[0])
     sector = query.get("sector", [None])[0]
     nets = rows(
-        "SELECT id, slug, name, acronym, sector, dimension FROM networks_network "
+        "SELECT id, slug, name, acronym, sector, dimension, founded_on FROM networks_network "
         "WHERE (dissolved_on IS NULL OR dissolved_on > %(on)s) "
         "AND (%(sector)s::text IS NULL OR sector = %(sector)s) ORDER BY name",
         {"on": on, "sector": sector},
     )
-    params = {"on": on, "ids": [n["id"] for n in nets]}
-    held = f"SELECT * FROM networks_membership m WHERE m.network_id = ANY(%(ids)s) AND {HELD}"
+    # A network drawn before its founding has no members yet, nor does a member that
+    # did not exist on the date (Membership.as_of_q): the few such members are read
+    # once, and each query below leaves them out.
+    gone = rows(
+        "SELECT array(SELECT id FROM institutions_institution WHERE founded_on > %(on)s "
+        "OR dissolved_on <= %(on)s) AS institutions, array(SELECT id FROM networks_network "
+        "WHERE founded_on > %(on)s OR dissolved_on <= %(on)s) AS networks",
+        {"on": on},
+    )[0]
+    params = {
+        "on": on,
+        "ids": [n["id"] for n in nets],
+        "existing": [n["id"] for n in nets if n["founded_on"] is None or n["founded_on"] <= on],
+        **gone,
+    }
+    held = f"""SELECT * FROM networks_membership m WHERE m.network_id = ANY(%(existing)s)
+      AND {HELD} AND coalesce(m.member_institution_id <> ALL(%(institutions)s), true)
+      AND coalesce(m.member_network_id <> ALL(%(networks)s), true)"""
     counts = {
         r["network_id"]: r["n"]
         for r in rows(
