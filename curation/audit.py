@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from networks.models import (
     NetworkSuccession,
     Signatory,
 )
+from sources.models import Source
 from sources.names import normalise
 from sources.partial_dates import truncate
 
@@ -49,6 +50,9 @@ CLASSES: dict[str, object] = {
     "institution_in_nothing": _("Institution in no network, memorandum or meeting"),
     "complete_list_count_differs": _("List marked complete whose count differs from its total"),
     "date_after_source": _("Date later than every source cited for it"),
+    "source_on_shared_date": _(
+        "Source whose as_of is the one date most sources share (dated by reading?)"
+    ),
     "duplicate_names": _("Two records with the same name or acronym in one jurisdiction"),
 }
 
@@ -104,6 +108,7 @@ def audit() -> AuditReport:
     _institutions_in_nothing(report)
     _complete_lists(report)
     _dates_after_sources(report)
+    _sources_on_a_shared_date(report)
     _duplicates(report)
     for found in report.findings.values():
         found.sort(key=str)
@@ -231,6 +236,30 @@ def _dated(records: Iterable, dates: tuple[tuple[str, str], ...], label) -> Iter
             value = getattr(record, field_name)
             if value is not None and value > latest:
                 yield Finding(label(record), f"{name} {value} is later than its sources ({latest})")
+
+
+# More than this share of at least this many dated sources on one as_of is the mark of
+# sources dated by the day they were read, not by the state of affairs they describe.
+SHARED_DATE_SHARE = 0.5
+SHARED_DATE_MINIMUM = 20
+
+
+def _sources_on_a_shared_date(report: AuditReport) -> None:
+    dates = Counter(Source.objects.exclude(as_of=None).values_list("as_of", flat=True))
+    total = sum(dates.values())
+    if total < SHARED_DATE_MINIMUM:
+        return
+    date, count = dates.most_common(1)[0]
+    if count <= total * SHARED_DATE_SHARE:
+        return
+    for url in Source.objects.filter(as_of=date).order_by("url").values_list("url", flat=True):
+        report.findings["source_on_shared_date"].append(
+            Finding(
+                f"source {url}",
+                f"as_of {date}, like {count} of {total} sources: is it the date the page "
+                "describes, or the day it was read? (data/README.md, Sources)",
+            )
+        )
 
 
 def _dates_after_sources(report: AuditReport) -> None:

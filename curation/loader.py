@@ -63,9 +63,6 @@ from sources.models import ChangeKind, Source, SuccessionKind, validate_http_url
 from sources.partial_dates import DatePrecision, parse_partial_date
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A warning when more than this share of at least this many sources share one as_of.
-SHARED_DATE_SHARE = 0.5
-SHARED_DATE_MINIMUM = 20
 
 # --- Reading -------------------------------------------------------------------------
 
@@ -331,7 +328,6 @@ class Dataset:
             self._read_lineage(lineage)
         self._check_references()
         self._check_source_dates()
-        self._warn_of_shared_dates()
 
     def _load(self, path: Path, expect: type):
         try:
@@ -1027,21 +1023,6 @@ class Dataset:
                         f"{as_of} could not have said it (give the source the date it "
                         "describes, or cite a later source)",
                     )
-
-    def _warn_of_shared_dates(self) -> None:
-        """Many sources with one `as_of` are likely dated by their reading, not by what
-        they describe: say so, without refusing the data."""
-        dates = Counter(values["as_of"] for values in self.sources.values() if values["as_of"])
-        total = sum(dates.values())
-        if total < SHARED_DATE_MINIMUM:
-            return
-        date, count = dates.most_common(1)[0]
-        if count > total * SHARED_DATE_SHARE:
-            self.warnings.append(
-                f"{count} of {total} sources ({count * 100 // total}%) share the as_of "
-                f"{date}: as_of is the date each page describes, not the day it was read "
-                "(data/README.md, Sources)"
-            )
 
     def _check_references(self) -> None:
         r = self.r
