@@ -183,13 +183,19 @@ def jurisdiction_network_counts(on=None) -> list[dict]:
     )
 
 
-def member_regions(on) -> dict[int, set[str]]:
+def member_regions(on, sectors=None) -> dict[int, set[str]]:
     """The UN M49 regions each regional network's members come from on the date (a
-    subdivision counts in its country's region). One query."""
+    subdivision counts in its country's region), for the networks of `sectors` (all when
+    None). One query."""
     regions: dict[int, set[str]] = {}
+    memberships = Membership.objects.as_of(on)
+    if sectors is not None:
+        memberships = memberships.filter(network__sector__in=sectors)
     rows = (
-        Membership.objects.as_of(on)
-        .filter(network__reach=Reach.REGIONAL, member_institution__isnull=False)
+        memberships.filter(network__reach=Reach.REGIONAL, member_institution__isnull=False)
+        # No ordering: the model's own would join the network and add its columns to
+        # the DISTINCT, sorting every membership row on disk in a large directory.
+        .order_by()
         .values_list(
             "network_id",
             "member_institution__jurisdiction__region",
@@ -205,7 +211,7 @@ def member_regions(on) -> dict[int, set[str]]:
 
 def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     """Per sector the jurisdiction's institutions work in: the networks of that sector
-    it takes part in, and those it is absent from. Three queries.
+    it takes part in, and those it is absent from. Four queries.
 
     Absent means eligible and absent: a regional network whose members all come from
     other UN regions (the EU's boards for Brazil, GAFILAT for Japan) is not counted as one
@@ -214,28 +220,40 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     counts as eligible."""
     on = on or timezone.localdate()
     home = jurisdiction.region or (jurisdiction.parent.region if jurisdiction.parent_id else "")
-    regions = member_regions(on)
-    present = set(
+    # Its own networks first: only their sectors are shown, so only the networks of those
+    # sectors are counted (every network's members were counted before, on every page).
+    present = dict(
         Membership.objects.as_of(on)
         .filter(
             Q(member_institution__jurisdiction=jurisdiction)
             | Q(member_institution__jurisdiction__parent=jurisdiction)
         )
-        .values_list("network_id", flat=True)
+        .values_list("network_id", "network__sector")
     )
-    networks = (
-        Network.objects.active(on)
-        .with_member_counts(on)
-        .filter(member_count__gt=0)
-        .order_by("sector", "name")
+    sectors = set(present.values())
+    regions = member_regions(on, sectors)
+    # Members per network grouped straight from the memberships: the same rule as
+    # NetworkQuerySet.with_member_counts, without its COUNT(DISTINCT) (a sort of every
+    # membership) and its confirmed/possible counts, which this table does not show.
+    counts = dict(
+        Membership.objects.as_of(on)
+        .filter(network__sector__in=sectors)
+        .order_by()
+        .values("network")
+        .annotate(members=Count("pk"))
+        .values_list("network", "members")
     )
+    networks = Network.objects.active(on).filter(sector__in=sectors).order_by("sector", "name")
     # Plain values and one reverse(): a large directory has thousands of networks here.
     labels = dict(Sector.choices)
     page = reverse("networks:network-detail", kwargs={"slug": "-slug-"})
     by_sector: dict[str, dict] = {}
-    for slug, name, acronym, sector, members, pk, list_status in networks.values_list(
-        "slug", "name", "acronym", "sector", "member_count", "pk", "list_status"
+    for slug, name, acronym, sector, pk, list_status in networks.values_list(
+        "slug", "name", "acronym", "sector", "pk", "list_status"
     ):
+        members = counts.get(pk, 0)
+        if not members:
+            continue
         entry = by_sector.setdefault(
             sector,
             {

@@ -394,8 +394,9 @@ PINNED = {
     "/api/v1/lattice/": 2,  # networks, memberships
     "/lattice/": 2,
     "/api/v1/jurisdiction-map/": 1,
-    # jurisdiction, its networks, all networks, regional networks' member regions
-    "/api/v1/jurisdictions/de/coverage/": 4,
+    # jurisdiction, its networks, members per network of its sectors, those sectors'
+    # active networks, regional networks' member regions
+    "/api/v1/jurisdictions/de/coverage/": 5,
     "/api/v1/compare/?jurisdictions=DE,FR": 3,  # jurisdictions, institutions, memberships
     "/compare/?jurisdictions=DE,FR": 3,
 }

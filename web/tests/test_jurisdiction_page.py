@@ -27,9 +27,10 @@ D = datetime.date
 
 # jurisdiction with its counts, subdivisions, the page of institutions, their first
 # memberships, those memberships' sources, first signatures, latest meetings, link
-# checks, + who is missing (templatetags/visual.py): its networks, every active network,
-# the regions regional networks' members come from
-QUERIES = 11
+# checks, + who is missing (templatetags/visual.py): its networks, members per network
+# of its sectors, those sectors' active networks, the regions regional networks' members
+# come from
+QUERIES = 12
 
 
 def json_ld(html: str) -> dict:

@@ -63,9 +63,10 @@ PINNED = {
     "jurisdiction-list": 1,
     # jurisdiction (+parent), subdivisions, institutions, their memberships, the
     # memberships' sources, signatures, meeting participations, link checks
-    # + who is missing (templatetags/visual.py): its networks, every active network,
-    # the regions regional networks' members come from
-    "jurisdiction-detail": 11,
+    # + who is missing (templatetags/visual.py): its networks, members per network of
+    # its sectors, those sectors' active networks, the regions regional networks'
+    # members come from
+    "jurisdiction-detail": 12,
     # paginator count, page with signatory counts, 4 facets
     "memorandum-list": 6,
     # memorandum (+network), its sources, signatories, their sources, link checks
