@@ -59,7 +59,7 @@ def targets(label: str) -> tuple[float, float]:
 
 
 def database_name(scale: float) -> str:
-    return "lattice_bench" if scale == 1 else f"lattice_bench_{str(scale).replace('.', '_')}"
+    return "lattice_bench" if scale == 1 else f"lattice_bench_{f'{scale:g}'.replace('.', '_')}"
 
 
 def prepare(scale: float) -> str:
