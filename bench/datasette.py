@@ -62,6 +62,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script (`python bench/datasette.py`), the project must be importable too.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lattice_bench"
 DEFAULT_PATH = ROOT / "bench" / "data" / "lattice.db"
 DEFAULT_PORT = 8713
@@ -467,24 +470,11 @@ def stop(process: subprocess.Popen) -> None:
 def endpoints(database_url: str, path: Path = DEFAULT_PATH) -> dict[str, str]:
     """Per label of bench/run.py, the Datasette path answering the same question about the
     same records (chosen with bench/run.py's SQL)."""
-    import psycopg
+    from bench.records import benchmarked
 
-    with psycopg.connect(database_url) as conn:
-        q = lambda sql: conn.execute(sql).fetchone()  # noqa: E731
-        largest = q(
-            "SELECT n.slug FROM networks_network n JOIN networks_membership m "
-            "ON m.network_id = n.id GROUP BY n.id ORDER BY count(*) DESC, n.id LIMIT 1"
-        )[0]
-        small = q(
-            "SELECT n.slug FROM networks_network n JOIN networks_membership m "
-            "ON m.network_id = n.id GROUP BY n.id HAVING count(*) = 30 ORDER BY n.id LIMIT 1"
-        )[0]
-        jcode = q(
-            "SELECT j.code FROM institutions_jurisdiction j JOIN "
-            "institutions_institution i ON i.jurisdiction_id = j.id "
-            "GROUP BY j.id ORDER BY count(*) DESC, j.id LIMIT 1"
-        )[0]
-        one = q("SELECT slug FROM institutions_institution ORDER BY id LIMIT 1 OFFSET 123")[0]
+    chosen = benchmarked(database_url)
+    largest, small, jcode = chosen.largest, chosen.small, chosen.jurisdiction_code
+    one = chosen.institution
     db = f"/{Path(path).stem}"
     today = datetime.date.today().isoformat()
 

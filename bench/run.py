@@ -32,7 +32,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import datasette, proxy
+from bench import datasette, proxy, records
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -81,22 +81,9 @@ def prepare(scale: float) -> str:
 
 def endpoints(url: str) -> list[tuple[str, str]]:
     """(label, Lattice path) for every measured endpoint; the floor serves the same paths."""
-    with psycopg.connect(url) as conn:
-        q = lambda sql: conn.execute(sql).fetchone()  # noqa: E731
-        largest = q(
-            "SELECT n.slug FROM networks_network n JOIN networks_membership m "
-            "ON m.network_id = n.id GROUP BY n.id ORDER BY count(*) DESC, n.id LIMIT 1"
-        )[0]
-        small = q(
-            "SELECT n.slug FROM networks_network n JOIN networks_membership m "
-            "ON m.network_id = n.id GROUP BY n.id HAVING count(*) = 30 ORDER BY n.id LIMIT 1"
-        )[0]
-        jslug, jcode = q(
-            "SELECT j.slug, j.code FROM institutions_jurisdiction j JOIN "
-            "institutions_institution i ON i.jurisdiction_id = j.id "
-            "GROUP BY j.id ORDER BY count(*) DESC, j.id LIMIT 1"
-        )
-        one = q("SELECT slug FROM institutions_institution ORDER BY id LIMIT 1 OFFSET 123")[0]
+    chosen = records.benchmarked(url)
+    largest, small, one = chosen.largest, chosen.small, chosen.institution
+    jslug, jcode = chosen.jurisdiction_slug, chosen.jurisdiction_code
     members = f"/api/v1/networks/{largest}/members/"
     return [
         ("institutions by jurisdiction", f"/api/v1/institutions/?jurisdiction={jcode}"),
@@ -317,28 +304,18 @@ def measure(url: str, points: list, peer: dict[str, str], duration: int) -> tupl
     return results, sizes
 
 
-def measure_redis(url: str, points: list, duration: int) -> dict:
-    """Lattice with only its in-Django Redis response cache, warm (no proxy in front)."""
-    subprocess.run(["redis-cli", "-n", "9", "flushdb"], capture_output=True)
-    env = lattice_env(url, response_cache=True)
-    lattice = serve("config.wsgi:application", LATTICE_PORT, env, LOGS / "lattice-redis.log")
+def measure_lattice(url: str, points: list, duration: int, *, response_cache: bool) -> dict:
+    """Lattice alone: cold, or with its in-Django Redis response cache warm (database 9 of
+    the local Redis, flushed first); no proxy in front."""
+    if response_cache:
+        subprocess.run(["redis-cli", "-n", "9", "flushdb"], capture_output=True)
+    env = lattice_env(url, response_cache=response_cache)
+    log = LOGS / f"lattice-{'redis' if response_cache else 'cold'}.log"
+    lattice = serve("config.wsgi:application", LATTICE_PORT, env, log)
     try:
         results = {}
         for label, path in points:
-            fetch(LATTICE_PORT, path)
-            results[label] = wrk(LATTICE_PORT, path, duration, lattice.pid)
-    finally:
-        stop(lattice)
-    return results
-
-
-def measure_cold(url: str, points: list, duration: int) -> dict:
-    env = lattice_env(url, response_cache=False)
-    lattice = serve("config.wsgi:application", LATTICE_PORT, env, LOGS / "lattice-growth.log")
-    try:
-        results = {}
-        for label, path in points:
-            fetch(LATTICE_PORT, path)
+            fetch(LATTICE_PORT, path)  # warm: the Redis entry, the worker's imports
             results[label] = wrk(LATTICE_PORT, path, duration, lattice.pid)
     finally:
         stop(lattice)
@@ -488,7 +465,11 @@ def main() -> None:
     started = datetime.datetime.now(datetime.UTC)
 
     results, sizes = measure(url, points, peer, args.duration)
-    redis = None if args.skip_redis else measure_redis(url, points, args.duration)
+    redis = (
+        None
+        if args.skip_redis
+        else measure_lattice(url, points, args.duration, response_cache=True)
+    )
     table, missed = main_table(results, redis)
     out = [
         f"## Lattice, its proxy, the floor and Datasette: scale {args.scale:g}, "
@@ -513,7 +494,7 @@ def main() -> None:
     if args.growth_scale:
         grown_url = prepare(args.growth_scale)
         grown_points = endpoints(grown_url)
-        grown = measure_cold(grown_url, grown_points, args.duration)
+        grown = measure_lattice(grown_url, grown_points, args.duration, response_cache=False)
         q_grown = query_checks(grown_url, grown_points)
         out += [
             "",
