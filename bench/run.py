@@ -367,7 +367,7 @@ def main_table(results: dict, redis: dict | None) -> tuple[str, list[str]]:
         if label.startswith("_"):
             continue
         if isinstance(row, str):
-            lines.append(f"| {label} | {row} |" + " |" * 12)
+            lines.append(f"| {label} | {row} |" + " |" * 11)
             continue
         cold, prox, flo, ds = row["cold"], row["proxy"], row["floor"], row["datasette"]
         goal_ds, goal_floor = targets(label)

@@ -206,6 +206,9 @@ CACHE_RESPONSE_SECONDS = env.int("CACHE_RESPONSE_SECONDS", default=600)
 # one cache read (responsecache/cache.py).
 HTTP_CACHE_SECONDS = env.int("HTTP_CACHE_SECONDS", default=10)
 HTTP_CACHE_STALE_SECONDS = env.int("HTTP_CACHE_STALE_SECONDS", default=20)
+# The longest a rendered response is reused by revalidation (and never past midnight):
+# bounds what no curated change signals, such as link-check marks (responsecache/cache.py).
+HTTP_CACHE_RENDER_SECONDS = env.int("HTTP_CACHE_RENDER_SECONDS", default=600)
 # Health answers must say how this process is now, never how it was (ops/health.py).
 CACHE_RESPONSE_EXCLUDE = ("/admin/", "/static/", "/healthz", "/readyz")
 # The query parameters some public page or API endpoint reads (its FilterSet, form or

@@ -1,5 +1,7 @@
 """The API's rate limit per anonymous client, counted under ops.client_ip."""
 
+import math
+
 from rest_framework.throttling import AnonRateThrottle
 
 from ops.client_ip import client_ip
@@ -40,4 +42,6 @@ class ClientAnonRateThrottle(AnonRateThrottle):
         return count <= self.num_requests
 
     def wait(self) -> float:
-        return max(self.window_ends - self.timer(), 1.0)
+        # Whole seconds, rounded up: DRF writes Retry-After with %d, and a client that
+        # waits what it says must find the new window open.
+        return float(max(math.ceil(self.window_ends - self.timer()), 1))

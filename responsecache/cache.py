@@ -15,7 +15,7 @@ worker and host, so one bump reaches all), local memory in the quick start (one 
 
 The same content version makes the HTTP headers a shared cache in front (the nginx of
 deploy/nginx-cache.conf) needs: `Cache-Control: public, s-maxage, stale-while-revalidate`
-and an `ETag`/`Last-Modified` derived from the version, the request and the code, so that
+and an `ETag` derived from the version, the request, the code and the render period, so that
 a proxy revalidating an expired entry gets its 304 before any view or query runs.
 """
 
@@ -35,8 +35,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import parse_http_date_safe
 
 from ops.throttling import ClientAnonRateThrottle
 from sources import history
@@ -104,11 +105,21 @@ def invalidate_after_request(sender, **kwargs) -> None:
         bump_content_version()
 
 
+def render_period() -> str:
+    """What changes responses besides curated content and code: the day (the default
+    `as_of`, upcoming meetings, "today" on every page) and, in steps of
+    HTTP_CACHE_RENDER_SECONDS, all that no curated change signals (link-check marks,
+    writes that bypass the signals). A validator of another period does not match, so
+    no response is reused by revalidation for longer than one step or past midnight."""
+    step = settings.HTTP_CACHE_RENDER_SECONDS
+    return f"{timezone.localdate():%Y%m%d}.{int(time.time() // step) if step else 0}"
+
+
 @functools.cache
 def code_version() -> str:
     """A digest of what renders responses: the project's Python and templates, the
     collected static manifest (the hashed file names pages link to) and the versions of
-    the packages that render. A deployment changes it, so ETags of the previous one no
+    the packages (uv.lock). A deployment changes it, so ETags of the previous one no
     longer validate. Computed from contents, not file times: every host of one release
     agrees."""
     import django
@@ -117,7 +128,9 @@ def code_version() -> str:
     root = settings.BASE_DIR
     digest = hashlib.sha256(f"{django.__version__} {rest_framework.__version__}".encode())
     # The project's packages and templates/ (not data/, static/ or the virtualenv).
-    folders = [path.parent for path in root.glob("*/__init__.py")] + [root / "templates"]
+    # (bench/ is a tool, not part of what the site serves.)
+    folders = [path.parent for path in root.glob("*/__init__.py") if path.parent.name != "bench"]
+    folders.append(root / "templates")
     files = [
         path
         for folder in folders
@@ -125,8 +138,9 @@ def code_version() -> str:
         for path in folder.rglob(pattern)
         if "tests" not in path.relative_to(root).parts
     ]
-    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
-    for path in sorted(files) + ([manifest] if manifest.is_file() else []):
+    # Every installed package's version (uv.lock), and the hashed names pages link to.
+    extra = [root / "uv.lock", Path(settings.STATIC_ROOT or "") / "staticfiles.json"]
+    for path in sorted(files) + [path for path in extra if path.is_file()]:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -163,16 +177,17 @@ class AnonymousCacheMiddleware:
         seconds = settings.CACHE_RESPONSE_SECONDS
         version = content_version()
         digest = self.digest(request)
-        validators = {"etag": self.etag(version, digest), "last_modified": self.modified(version)}
-        # A proxy (or browser) revalidating what it holds: unchanged content, unchanged
-        # code, same request: 304 at the cost of one cache read.
-        if request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"):
-            unchanged = get_conditional_response(request, **validators)
+        etag = self.etag(version, digest)
+        # A proxy (or browser) revalidating what it holds: unchanged content, code, day
+        # and render period, same request: 304 at the cost of one cache read.
+        if request.headers.get("If-None-Match"):
+            unchanged = get_conditional_response(request, etag=etag)
             if unchanged is not None and self.allowed(request):
                 unchanged["X-Cache"] = "hit"
-                return self.shared(request, unchanged, **validators)
-        # The code too: a response rendered by the previous deployment is not reused.
-        key = f"lattice:response:{version}:{code_version()}:{digest}"
+                return self.shared(request, unchanged, etag)
+        # The code and the render period too: a response rendered by the previous
+        # deployment, or yesterday, or before the last period began, is not reused.
+        key = f"lattice:response:{version}:{code_version()}:{render_period()}:{digest}"
         cached = cache.get(key) if seconds else None
         if cached is not None:
             if not self.allowed(request):
@@ -182,7 +197,7 @@ class AnonymousCacheMiddleware:
         response = self.get_response(request)
         if not self.cacheable_response(request, response):
             return response
-        response = self.shared(request, response, **validators)
+        response = self.shared(request, response, etag)
         if request.method == "GET" and seconds:
             # Rendered content and headers only: the response object holds the request.
             cache.set(
@@ -198,11 +213,11 @@ class AnonymousCacheMiddleware:
         )
 
     @staticmethod
-    def shared(request: HttpRequest, response: HttpResponse, etag: str, last_modified: int):
-        """Headers that let a shared cache keep and revalidate an anonymous response."""
+    def shared(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
+        """Headers that let a shared cache keep and revalidate an anonymous response.
+        No Last-Modified is made up: a date cannot tell a new deployment, day or render
+        period; an API detail keeps its own (its record's `updated_at`)."""
         response["ETag"] = etag
-        # A view's own (an API detail's: its record's `updated_at`) says more.
-        response.setdefault("Last-Modified", http_date(last_modified))
         if settings.HTTP_CACHE_SECONDS:
             patch_cache_control(
                 response,
@@ -211,6 +226,10 @@ class AnonymousCacheMiddleware:
                 s_maxage=settings.HTTP_CACHE_SECONDS,
                 stale_while_revalidate=settings.HTTP_CACHE_STALE_SECONDS,
             )
+        else:
+            # Kept and revalidated, never reused unasked (no heuristic freshness from
+            # Last-Modified).
+            patch_cache_control(response, no_cache=True)
         # One language only: LocaleMiddleware's "Vary: Accept-Language" would make a
         # shared cache keep a copy per browser language of the same bytes.
         if len(settings.LANGUAGES) == 1 and response.has_header("Vary"):
@@ -256,10 +275,13 @@ class AnonymousCacheMiddleware:
         `?a=1&b=2` and `?b=2&a=1` share one entry). Hashed: query strings can be longer
         than any cache key may be. HEAD shares GET's."""
         query = urlencode(sorted(request.GET.lists()), doseq=True)
+        # Accept picks JSON or CSV in the API only: pages answer every browser alike, and
+        # browsers' Accept strings differ (a page would get an ETag per browser).
+        accept = request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else ""
         request_part = "\n".join(
             [
                 request.get_host(),
-                request.META.get("HTTP_ACCEPT", ""),
+                accept,
                 request.META.get("HTTP_ORIGIN", ""),
                 f"{request.path}?{query}",
             ]
@@ -269,26 +291,19 @@ class AnonymousCacheMiddleware:
     @staticmethod
     def etag(version: str, digest: str) -> str:
         # Weak: the proxy may compress the bytes; the meaning stays the same.
-        return f'W/"{version}.{digest[:16]}.{code_version()}"'
-
-    @staticmethod
-    def modified(version: str) -> int:
-        # The version is the time of the last curated change (time.time_ns()).
-        try:
-            return int(version) // 1_000_000_000
-        except ValueError:
-            return int(time.time())
+        return f'W/"{version}.{render_period()}.{digest[:16]}.{code_version()}"'
 
     @staticmethod
     def answer(request: HttpRequest, cached: tuple) -> HttpResponse:
         status, content, headers = cached
-        etag = headers.get("ETag")
-        last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
         response = HttpResponse(content, status=status)
         for name, value in headers.items():
             response[name] = value
         conditional = get_conditional_response(
-            request, etag=etag, last_modified=last_modified, response=response
+            request,
+            etag=headers.get("ETag"),
+            last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
+            response=response,
         )
         if request.method == "HEAD":
             conditional.content = b""

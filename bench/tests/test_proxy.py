@@ -108,3 +108,9 @@ def test_pages_and_json_are_compressed_for_clients_that_accept_it(cached_site):
         assert headers["Content-Encoding"] == "gzip"
         assert gzip.decompress(packed) == plain
         assert len(packed) < len(plain) / 2
+
+
+def test_the_proxy_answers_its_own_healthcheck(cached_site):
+    # docker-compose.yml's healthcheck: nginx itself, whatever Django's ALLOWED_HOSTS.
+    status, headers, _ = get(f"{cached_site}/nginx-healthz")
+    assert status == 204 and "X-Proxy-Cache" not in headers

@@ -39,7 +39,9 @@ def test_anonymous_reads_are_public_for_seconds_with_a_weak_validator(client, in
         "s-maxage=10",
         "stale-while-revalidate=20",
     }
-    assert response["ETag"].startswith('W/"') and response["Last-Modified"]
+    assert response["ETag"].startswith('W/"')
+    # Only a record's own date, never one made up from the content version.
+    assert ("Last-Modified" in response) == (page == "api")
     # One language: no copy per browser language.
     assert "accept-language" not in response.get("Vary", "").lower()
 
@@ -104,6 +106,7 @@ def test_zero_seconds_sends_no_shared_cache_headers(client, institution, setting
     settings.HTTP_CACHE_SECONDS = 0
     response = client.get(institution.get_absolute_url())
     assert "public" not in directives(response)
+    assert "no-cache" in directives(response)  # no heuristic freshness either
     # The validator stays: browsers still revalidate cheaply.
     assert response["ETag"].startswith('W/"')
 
@@ -142,6 +145,30 @@ def test_the_code_version_follows_the_templates(tmp_path, settings):
 
 def test_the_middleware_keys_by_what_the_response_depends_on(rf):
     digest = AnonymousCacheMiddleware.digest
-    assert digest(rf.get("/x/?a=1&b=2")) == digest(rf.get("/x/?b=2&a=1"))
-    assert digest(rf.get("/x/")) != digest(rf.get("/x/", HTTP_ACCEPT="text/csv"))
-    assert digest(rf.get("/x/")) != digest(rf.get("/x/", HTTP_ORIGIN="https://a.example"))
+    api = "/api/v1/networks/"
+    assert digest(rf.get(f"{api}?a=1&b=2")) == digest(rf.get(f"{api}?b=2&a=1"))
+    assert digest(rf.get(api)) != digest(rf.get(api, HTTP_ACCEPT="text/csv"))
+    assert digest(rf.get(api)) != digest(rf.get(api, HTTP_ORIGIN="https://a.example"))
+    # Pages do not negotiate: every browser's Accept string shares one validator.
+    page = "/networks/"
+    assert digest(rf.get(page, HTTP_ACCEPT="text/html,*/*;q=0.8")) == digest(
+        rf.get(page, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.9")
+    )
+
+
+def test_a_validator_lasts_one_render_period_and_never_past_midnight(
+    client, institution, settings, time_machine
+):
+    # Link-check marks and the default date change pages without any curated change.
+    settings.HTTP_CACHE_RENDER_SECONDS = 600
+    time_machine.move_to("2026-06-01 23:48:00+00:00", tick=False)
+    url = f"/api/v1/institutions/{institution.slug}/"
+    etag = client.get(url)["ETag"]
+    time_machine.move_to("2026-06-01 23:49:00+00:00", tick=False)
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    time_machine.move_to("2026-06-01 23:51:00+00:00", tick=False)  # the next 10 minutes
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    settings.HTTP_CACHE_RENDER_SECONDS = 0  # no step: the day alone
+    etag = client.get(url)["ETag"]
+    time_machine.move_to("2026-06-02 00:01:00+00:00", tick=False)
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
