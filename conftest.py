@@ -95,3 +95,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _one_render_period(settings):
+    """Validators and cached responses change every HTTP_CACHE_RENDER_SECONDS
+    (responsecache/cache.py): a test that caches and revalidates must not straddle the
+    boundary by chance. The test of the period sets its own."""
+    settings.HTTP_CACHE_RENDER_SECONDS = 0
