@@ -52,7 +52,6 @@ import datetime
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -459,12 +458,9 @@ def version() -> str:
 
 
 def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    from bench.processes import stop as stop_group
+
+    stop_group(process)
 
 
 def endpoints(database_url: str, path: Path = DEFAULT_PATH) -> dict[str, str]:

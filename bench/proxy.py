@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import processes
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx-cache.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -73,13 +75,8 @@ def caching_proxy(upstream: str, port: int, workers: int = 1) -> Iterator[Proxy]
             _wait_for_port(port, process, directory)
             yield Proxy(port, directory, process)
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGQUIT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+            # SIGQUIT: nginx's graceful shutdown.
+            processes.stop(process, signal.SIGQUIT)
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, directory: Path) -> None:

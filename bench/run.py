@@ -32,7 +32,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import datasette, proxy, records
+from bench import datasette, processes, proxy, records
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -125,12 +125,7 @@ def serve(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
 
 def stop(process: subprocess.Popen) -> None:
     # SIGINT: gunicorn's quick shutdown (SIGTERM waits for busy workers).
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    processes.stop(process, signal.SIGINT)
 
 
 def lattice_env(url: str, *, response_cache: bool) -> dict:
