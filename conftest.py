@@ -103,3 +103,16 @@ def _one_render_period(settings):
     (responsecache/cache.py): a test that caches and revalidates must not straddle the
     boundary by chance. The test of the period sets its own."""
     settings.HTTP_CACHE_RENDER_SECONDS = 0
+
+
+# django-simple-history writes a history row for every save: about a fifth of the fast
+# suite's time. Tests that read history (change sets, undo, change files, feeds of
+# edits) are marked `history`; the others run without it, unless LATTICE_TEST_HISTORY is
+# set, as CI's PostgreSQL run sets it, so that every test also runs with history once.
+HISTORY_EVERYWHERE = os.environ.get("LATTICE_TEST_HISTORY", "") not in ("", "0", "false", "no")
+
+
+@pytest.fixture(autouse=True)
+def _history_where_needed(request, settings):
+    if not HISTORY_EVERYWHERE and request.node.get_closest_marker("history") is None:
+        settings.SIMPLE_HISTORY_ENABLED = False

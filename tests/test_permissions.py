@@ -23,7 +23,8 @@ from tests.factories import (
     make_source,
 )
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 PASSWORD = "a-long-test-password"
 

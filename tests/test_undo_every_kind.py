@@ -23,7 +23,8 @@ from sources.services import plan_undo, undo_change_set
 from tests.factories import make_meeting
 from tests.test_admin_history import change, form_data
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 # Set on every save; an undo is a save too, so it moves on.
 MOVING_FIELDS = {"updated_at"}

@@ -27,7 +27,8 @@ from .synthetic_lists import (
     report,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.history]
 
 # The admin's request timeout (gunicorn's 30 s), which the list used to run into (64 s).
 # It takes about 2 s; the margin is for a machine busy with other tests.

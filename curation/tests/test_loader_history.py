@@ -10,7 +10,8 @@ from sources.history import tracked_models
 from sources.models import ChangeKind, ChangeSet
 from sources.services import undo_change_set
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 
 def history_rows() -> int:

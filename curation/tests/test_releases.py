@@ -50,6 +50,9 @@ from tests.factories import (
 )
 from web.tests.test_pages import assert_keeps_the_csp
 
+# Change files read the history rows (simple_history): on for these tests (conftest.py).
+pytestmark = pytest.mark.history
+
 DATA = Path(settings.BASE_DIR) / "data"
 
 

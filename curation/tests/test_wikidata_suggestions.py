@@ -40,7 +40,8 @@ from sources.partial_dates import DatePrecision
 from sources.services import undo_change_set
 from tests.factories import make_institution, make_jurisdiction, make_network
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 FIXTURES = Path(__file__).parent / "wikidata"
 DUMP = FIXTURES / "members-dump.json"

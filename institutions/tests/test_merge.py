@@ -25,7 +25,8 @@ from tests.factories import (
     make_source,
 )
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 D = datetime.date
 
 

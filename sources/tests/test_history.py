@@ -16,7 +16,8 @@ from tests.factories import (
     make_source,
 )
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 
 def test_a_block_that_writes_nothing_leaves_no_change_set():

@@ -9,7 +9,8 @@ import pytest
 from networks.models import Meeting
 from tests.factories import make_jurisdiction, make_meeting, make_network
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 D = datetime.date
 ICS = "/meetings/calendar.ics"

@@ -13,7 +13,8 @@ from sources.models import ChangeKind, ChangeSet
 from sources.services import undo_change_set
 from tests.factories import make_institution, make_jurisdiction, make_membership, make_source
 
-pytestmark = pytest.mark.django_db
+# Change sets and history rows (simple_history): on for these tests (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 CURATOR_NAME = "curator-whose-name-stays-private"
 
