@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, InstitutionSuccession
@@ -245,11 +245,16 @@ SHARED_DATE_MINIMUM = 20
 
 
 def _sources_on_a_shared_date(report: AuditReport) -> None:
-    dates = Counter(Source.objects.exclude(as_of=None).values_list("as_of", flat=True))
-    total = sum(dates.values())
+    dated = Source.objects.exclude(as_of=None)
+    total = dated.count()
     if total < SHARED_DATE_MINIMUM:
         return
-    date, count = dates.most_common(1)[0]
+    date, count = (
+        dated.values("as_of")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "as_of")
+        .values_list("as_of", "n")
+    )[0]
     if count <= total * SHARED_DATE_SHARE:
         return
     for url in Source.objects.filter(as_of=date).order_by("url").values_list("url", flat=True):

@@ -9,16 +9,15 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL: jit is its setting "
-            "(DATABASE_URL=postgres://postgres@127.0.0.1:5432/lattice)"
-        )
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: jit is its setting "
+        "(DATABASE_URL=postgres://postgres@127.0.0.1:5432/lattice)",
+    ),
+]
 
 
 def test_connections_run_without_jit():
