@@ -530,6 +530,8 @@ SECTOR_LABELS = {
     "law_enforcement": "Law enforcement", "data_protection": "Data protection",
     "telecommunications": "Telecommunications", "tax": "Tax", "health": "Health",
     "energy": "Energy", "transport": "Transport", "human_rights": "Human rights",
+    "customs": "Customs", "maritime": "Maritime safety", "nuclear_safety": "Nuclear safety",
+    "audit": "Public audit", "ombudsmen": "Ombudsmen", "elections": "Elections",
     "other": "Other",
 }  # fmt: skip
 DIMENSION_LABELS = {"horizontal": "Horizontal", "vertical": "Vertical"}

@@ -67,6 +67,15 @@ class Sector(models.TextChoices):
     ENERGY = "energy", _("Energy")
     TRANSPORT = "transport", _("Transport")
     HUMAN_RIGHTS = "human_rights", _("Human rights")
+    # Fields with networks of their own (#20), each a word a reader would look for rather
+    # than folded into a broader one (customs into trade, port State control into
+    # transport, nuclear safety into energy, audit and ombudsmen into "other").
+    CUSTOMS = "customs", _("Customs")
+    MARITIME = "maritime", _("Maritime safety")
+    NUCLEAR_SAFETY = "nuclear_safety", _("Nuclear safety")
+    AUDIT = "audit", _("Public audit")
+    OMBUDSMEN = "ombudsmen", _("Ombudsmen")
+    ELECTIONS = "elections", _("Elections")
     OTHER = "other", _("Other")
 
 
