@@ -818,28 +818,36 @@ class MeetingListView(FacetedListView):
         return context
 
 
+def by_month(meetings) -> list[dict]:
+    """Meetings in their order, grouped by the month they start in."""
+    months: list[dict] = []
+    for meeting in meetings:
+        month = meeting.start_date.replace(day=1)
+        if not months or months[-1]["month"] != month:
+            months.append({"month": month, "meetings": []})
+        months[-1]["meetings"].append(meeting)
+    return months
+
+
 class MeetingCalendarView(TemplateView):
     """Upcoming meetings month by month, and the latest ones held."""
 
     template_name = "networks/meeting_calendar.html"
     limit = 500
     recent = 5
+    recent_when_none_to_come = 12
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meetings = list(
             Meeting.objects.upcoming().select_related("network", "jurisdiction")[: self.limit]
         )
-        months: list[dict] = []
-        for meeting in meetings:
-            month = meeting.start_date.replace(day=1)
-            if not months or months[-1]["month"] != month:
-                months.append({"month": month, "meetings": []})
-            months[-1]["meetings"].append(meeting)
-        context["months"] = months
-        context["recent_meetings"] = Meeting.objects.past().select_related(
-            "network", "jurisdiction"
-        )[: self.recent]
+        context["months"] = by_month(meetings)
+        # With nothing to come, the latest held lead the page, more of them (#18).
+        recent = self.recent if meetings else self.recent_when_none_to_come
+        context["recent_months"] = by_month(
+            Meeting.objects.past().select_related("network", "jurisdiction")[:recent]
+        )
         context["api_url"] = reverse("api:meeting-list") + "?upcoming=true"
         context["calendar"] = calendar_links(self.request, QueryDict("upcoming=true"))
         context["meeting_count"] = len(meetings)

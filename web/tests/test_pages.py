@@ -493,10 +493,30 @@ def test_calendar_lists_upcoming_meetings_by_month(client):
     months = response.context["months"]
     assert [month["meetings"] for month in months] == [[first], [second]]
     # Past meetings are listed apart, as the latest held.
-    assert list(response.context["recent_meetings"]) == [long_ago]
+    assert [month["meetings"] for month in response.context["recent_months"]] == [[long_ago]]
     html = response.content.decode()
     assert html.index("Later") < html.index("Recently held") < html.index("Long ago")
     assert date_format(today.replace(day=1), "YEAR_MONTH_FORMAT") in html
+    assert "No upcoming meeting is recorded yet" not in html
+
+
+def test_with_nothing_to_come_the_calendar_leads_with_the_latest_meetings_held(client):
+    """An empty calendar said "0 meetings to come" and looked abandoned (#18)."""
+    today = timezone.localdate()
+    held = [
+        make_meeting(title=f"Held {n}", start_date=day, end_date=day)
+        for n, day in ((n, today - datetime.timedelta(days=40 * n)) for n in range(1, 15))
+    ]
+    response = client.get(reverse("networks:meeting-calendar"))
+    html = response.content.decode()
+    assert response.context["months"] == []
+    assert "0 meetings to come" not in html
+    assert "No upcoming meeting is recorded yet" in html
+    shown = [m for month in response.context["recent_months"] for m in month["meetings"]]
+    # The twelve latest, newest first, grouped by month under "Latest meetings held".
+    assert shown == held[:12]
+    assert html.index("Latest meetings held") < html.index("Held 1<") < html.index("Held 12<")
+    assert "Held 13<" not in html
 
 
 # --- SEO files and errors ---------------------------------------------------------------
