@@ -15,6 +15,7 @@ from .models import (
     JurisdictionKind,
     Level,
 )
+from .names import JurisdictionNameField
 from .regions import Region, SubRegion
 
 
@@ -30,6 +31,23 @@ class LEIListFilter(django_filters.BaseCSVFilter, django_filters.CharFilter):
 
     base_field_class = BoundedCSVField
     field_class = LEIField
+
+
+class JurisdictionFilter(django_filters.ModelChoiceFilter):
+    """One jurisdiction by name or code ("Germany", "germany", "DE"): names resolved by
+    institutions.names, so a reader's word and an old link's code both work."""
+
+    field_class = JurisdictionNameField
+
+
+def jurisdiction_filter(help_text: str, **kwargs) -> JurisdictionFilter:
+    return JurisdictionFilter(
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        label=kwargs.pop("label", _("Jurisdiction")),
+        help_text=help_text,
+        **kwargs,
+    )
 
 
 def wikidata_filter(subject: str, **kwargs) -> WikidataListFilter:
@@ -79,11 +97,8 @@ class InstitutionBaseFilterSet(django_filters.FilterSet):
     search = search_filter(["name", "acronym", "other_names__name"])
     branch = django_filters.MultipleChoiceFilter(choices=Branch.choices, label=_("Branch"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(),
-        to_field_name="code",
-        label=_("Jurisdiction"),
-        help_text=_("Jurisdiction code, e.g. DE or EU."),
+    jurisdiction = jurisdiction_filter(
+        _("Jurisdiction, by name or code, e.g. Germany or DE (EU for the European Union).")
     )
     region = django_filters.ChoiceFilter(
         field_name="jurisdiction__region", choices=Region.choices, label=_("Region")

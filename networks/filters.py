@@ -13,8 +13,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from institutions.filters import InstitutionBaseFilterSet, lei_filter, wikidata_filter
-from institutions.models import Branch, Institution, Jurisdiction
+from institutions.filters import (
+    InstitutionBaseFilterSet,
+    jurisdiction_filter,
+    lei_filter,
+    wikidata_filter,
+)
+from institutions.models import Branch, Institution
 from institutions.regions import Region
 from sources.filters import (
     BoundedCSVField,
@@ -278,12 +283,10 @@ class MembershipFilterSet(django_filters.FilterSet):
             "are its current ones unless `period`, `as_of` or `current` is given."
         ),
     )
-    jurisdiction = django_filters.ModelChoiceFilter(
+    jurisdiction = jurisdiction_filter(
+        _("Name or code, e.g. Germany or DE."),
         field_name="member_institution__jurisdiction",
-        queryset=Jurisdiction.objects.all(),
-        to_field_name="code",
         label=_("Member's jurisdiction"),
-        help_text=_("Code, e.g. DE."),
     )
     region = django_filters.ChoiceFilter(
         field_name="member_institution__jurisdiction__region",
@@ -420,11 +423,8 @@ class MeetingFilterSet(django_filters.FilterSet):
         field_name="network__slug", label=_("Network"), help_text=_("Network slug.")
     )
     kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices, label=_("Kind"))
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(),
-        to_field_name="code",
-        label=_("Jurisdiction"),
-        help_text=_("Code of the jurisdiction it took place in."),
+    jurisdiction = jurisdiction_filter(
+        _("The jurisdiction it took place in, by name or code, e.g. Germany or DE.")
     )
     host = SlugFilter(field_name="host__slug", label=_("Host"), help_text=_("Institution slug."))
     participant = SlugFilter(

@@ -43,6 +43,17 @@ def compare(jurisdictions: list[Jurisdiction], on: datetime.date | None = None) 
         }
         for j in jurisdictions
     }
+    institutions = list(institutions)
+    # An acronym that names two bodies on this page (NAFTA's and USMCA's FTC, or the
+    # US Federal Trade Commission beside them) gives way to the full names (#18).
+    seen: dict[str, set] = {}
+    for institution in institutions:
+        if institution.acronym:
+            seen.setdefault(institution.acronym, set()).add(("i", institution.pk))
+        for m in institution.held:
+            if m.network.acronym:
+                seen.setdefault(m.network.acronym, set()).add(("n", m.network.pk))
+    ambiguous = {acronym for acronym, bodies in seen.items() if len(bodies) > 1}
     for institution in institutions:
         # A subdivision's institutions count for its state, unless the subdivision itself
         # is one of the columns (CA-ON beside DE).
@@ -58,7 +69,12 @@ def compare(jurisdictions: list[Jurisdiction], on: datetime.date | None = None) 
                 "name": institution.name,
                 "url": institution.get_absolute_url(),
                 "networks": [
-                    {"slug": n.slug, "label": n.acronym or n.name, "url": n.get_absolute_url()}
+                    {
+                        "slug": n.slug,
+                        "label": n.name if not n.acronym or n.acronym in ambiguous else n.acronym,
+                        "name": str(n),
+                        "url": n.get_absolute_url(),
+                    }
                     for n in networks
                 ],
             }

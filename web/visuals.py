@@ -2,13 +2,17 @@
 pages: visuals/templatetags/visual.py)."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from institutions.models import Branch, Jurisdiction
+from institutions.names import (
+    UnknownJurisdiction,
+    jurisdiction_names,
+    resolve_jurisdictions,
+    unknown_message,
+)
 from networks.models import Dimension, Function, Sector
 from visuals import compare, graphs
 from visuals.graphs import lattice_networks
@@ -69,35 +73,30 @@ class LatticeView(TemplateView):
 
 class CompareForm(forms.Form):
     """Two or three jurisdictions, each named by its code (DE), its name (Germany) or
-    its slug (germany): a reader types "Germany, France" as readily as "DE,FR"."""
+    its slug (germany): a reader types "Germany, France" as readily as "DE,FR". The
+    page gives one box per jurisdiction, each suggesting names (a <datalist>); a link
+    may still give them comma-separated in one parameter."""
 
     jurisdictions = forms.CharField(
         label=_("Countries or jurisdictions"),
-        help_text=_("Two or three, comma-separated, by name or code: Germany, France or DE,FR,JP."),
+        help_text=_("Two or three, by name or code: Germany, France or DE, FR, JP."),
     )
+
+    def names(self) -> list[str]:
+        """The names given, one per box (at least MAX_JURISDICTIONS boxes)."""
+        value = self["jurisdictions"].value() or ""
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        return names + [""] * (compare.MAX_JURISDICTIONS - len(names))
 
     def clean_jurisdictions(self) -> list[Jurisdiction]:
         names = [name.strip() for name in self.cleaned_data["jurisdictions"].split(",")]
         names = list(dict.fromkeys(name for name in names if name))
         if not 2 <= len(names) <= compare.MAX_JURISDICTIONS:
             raise forms.ValidationError(_("Give two or three jurisdictions."))
-        # One query for every way of naming them; matched in Python, case aside.
-        condition = Q(code__in=[name.upper() for name in names]) | Q(
-            slug__in=[slugify(name) for name in names]
-        )
-        for name in names:
-            condition |= Q(name__iexact=name)
-        by_key = {}
-        for jurisdiction in Jurisdiction.objects.filter(condition):
-            for key in (jurisdiction.code, jurisdiction.slug, jurisdiction.name):
-                by_key.setdefault(key.casefold(), jurisdiction)
-        found = {name: by_key.get(name.casefold()) or by_key.get(slugify(name)) for name in names}
-        unknown = [name for name, jurisdiction in found.items() if jurisdiction is None]
-        if unknown:
-            raise forms.ValidationError(
-                _("Unknown jurisdiction: %(names)s. Give a name or a code, e.g. Germany or DE.")
-                % {"names": ", ".join(unknown)}
-            )
+        try:
+            found = resolve_jurisdictions(names)
+        except UnknownJurisdiction as exc:
+            raise forms.ValidationError(unknown_message(exc.names)) from exc
         jurisdictions = list(dict.fromkeys(found.values()))
         if len(jurisdictions) < 2:
             raise forms.ValidationError(_("Give two or three jurisdictions."))
@@ -112,10 +111,14 @@ class CompareView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.request.GET.copy()
-        if len(data.getlist("jurisdictions")) > 1:
-            data["jurisdictions"] = ",".join(data.getlist("jurisdictions"))
+        if "jurisdictions" in data:
+            # One box per jurisdiction, or one comma-separated parameter from a link.
+            boxes = [value.strip() for value in data.getlist("jurisdictions")]
+            data["jurisdictions"] = ",".join(value for value in boxes if value)
         form = CompareForm(data if "jurisdictions" in data else None)
         context["form"] = form
+        context["jurisdiction_names"] = jurisdiction_names()
+        context["boxes"] = form.names() if form.is_bound else [""] * compare.MAX_JURISDICTIONS
         if form.is_valid():
             result = compare.compare(form.cleaned_data["jurisdictions"])
             shared = set(result["shared_networks"])
@@ -128,6 +131,23 @@ class CompareView(TemplateView):
                 ]
                 if any(cells):
                     rows.append({"label": label, "cells": cells})
-            context.update(result=result, rows=rows, shared=shared)
+            # Every network the table names, once with its full name: the key to its
+            # acronyms (#18).
+            named = {}
+            for column in result["jurisdictions"]:
+                for branch in column["branches"]:
+                    for institution in branch["institutions"]:
+                        for network in institution["networks"]:
+                            named.setdefault(network["slug"], network)
+            # The boxes show the names of what was compared, however it was asked.
+            names = [j.name for j in form.cleaned_data["jurisdictions"]]
+            context.update(
+                boxes=names + [""] * (compare.MAX_JURISDICTIONS - len(names)),
+                result=result,
+                rows=rows,
+                shared=shared,
+                codes=",".join(j["code"] for j in result["jurisdictions"]),
+                network_key=sorted(named.values(), key=lambda n: n["name"].casefold()),
+            )
         context["examples"] = ["Germany, France", "US,GB,JP", "BR,IN,ZA"]
         return context

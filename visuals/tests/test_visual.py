@@ -398,7 +398,7 @@ PINNED = {
     # active networks, regional networks' member regions
     "/api/v1/jurisdictions/de/coverage/": 5,
     "/api/v1/compare/?jurisdictions=DE,FR": 3,  # jurisdictions, institutions, memberships
-    "/compare/?jurisdictions=DE,FR": 3,
+    "/compare/?jurisdictions=DE,FR": 4,  # and the names the boxes suggest (#18)
 }
 
 
