@@ -37,7 +37,7 @@ from simple_history.signals import (
     pre_create_historical_record,
 )
 
-from .models import ChangeSet, Source
+from .models import ChangeKind, ChangeSet, Source
 
 # How many records of each model a change set's summary names; beyond, it counts them.
 ITEM_LIMIT = 20
@@ -99,6 +99,34 @@ def version_instance(version: models.Model) -> models.Model:
                 instance, field.get_cached_value(version)
             )
     return instance
+
+
+@dataclass(frozen=True)
+class LastChange:
+    at: Any  # datetime of the change
+    change_set_id: int | None  # None for a write outside any recording (the shell)
+
+
+def last_change(*versions: models.QuerySet) -> LastChange | None:
+    """The latest change among the given historical rows (a record's own, its memberships'
+    ...), in one query: the "last updated" a page shows (#18).
+
+    The first dataset load does not count: it is when the record arrived, not when a fact
+    about it changed, and showing it put the day of loading on every page. Every later
+    write does: a curator's edit, an imported list, a merge, and a reload of the dataset
+    that changed the record (a reload that changes nothing writes no rows).
+    """
+    first_load = ChangeSet.objects.filter(kind=ChangeKind.LOAD).order_by("pk").values("pk")[:1]
+    rows = [
+        qs.exclude(change_set__in=first_load)
+        .order_by()  # a historical model's own ordering is not allowed inside a UNION
+        .values("history_date", "change_set_id")
+        for qs in versions
+    ]
+    latest = rows[0].union(*rows[1:], all=True).order_by("-history_date")[:1]
+    for row in latest:
+        return LastChange(row["history_date"], row["change_set_id"])
+    return None
 
 
 def current() -> Recording | None:

@@ -24,9 +24,11 @@ from django.views.generic import DetailView, ListView
 from institutions.filters import JurisdictionFilterSet
 from institutions.models import Branch, Institution, InstitutionSuccession, Jurisdiction
 from links.pages import link_checks
+from networks.models import Membership
 from sources.forms import AsOfField
 from sources.models import Lineage
 from web.citations import citation_context
+from web.freshness import freshness
 from web.roles import roles_text
 
 
@@ -118,8 +120,8 @@ class InstitutionDetailView(PublicDetailMixin, DetailView):
             hosted_meetings=institution.hosted_meetings.select_related("network").order_by(
                 "-start_date"
             ),
-            last_updated=max(
-                [institution.updated_at, *(m.updated_at for m in memberships)],
+            freshness=freshness(
+                institution, Membership.history.filter(member_institution_id=institution.pk)
             ),
             json_ld=institution.json_ld(
                 self.request.build_absolute_uri, [m.network for m in memberships if m.held_now]

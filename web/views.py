@@ -34,6 +34,7 @@ from networks.models import (
     ListStatus,
     Meeting,
     MeetingKind,
+    MeetingParticipant,
     Membership,
     Memorandum,
     MemorandumKind,
@@ -43,6 +44,7 @@ from networks.models import (
     Reach,
     Role,
     Sector,
+    Signatory,
 )
 from sources.forms import AS_OF_EARLIEST, as_of_latest
 from web import search as site_search
@@ -50,6 +52,7 @@ from web.calendars import calendar_links
 from web.citations import citation_context
 from web.downloads import members_on
 from web.feeds import membership_events
+from web.freshness import freshness
 from web.institutions import PublicDetailMixin, add_lineage
 from web.refusals import AsOfForm
 from web.roles import roles_text
@@ -80,7 +83,9 @@ class Facet:
     name: str
     label: str
     options: list[FacetOption]
-    widget: str  # "checkbox" (any of several), "radio" (one) or "select" (one, long list)
+    # "checkbox" (any of several), "radio" (one), "select" (one, long list) or
+    # "datalist" (one, typed, with the options suggested)
+    widget: str
 
     @property
     def any_selected(self) -> bool:
@@ -140,8 +145,14 @@ def count_members(field: str) -> Counter:
     return count
 
 
+def network_label(name: str, acronym: str) -> str:
+    """A network as a list names it: its full name with its acronym, never the acronym
+    alone ("FTC" is NAFTA's, USMCA's and the US Federal Trade Commission) (#18)."""
+    return f"{name} ({acronym})" if acronym else name
+
+
 def count_networks(field: str = "network") -> Counter:
-    """Rows per network, labelled with the network's acronym or name."""
+    """Rows per network, labelled with the network's full name and acronym."""
 
     def count(queryset, filterset):
         rows = (
@@ -151,9 +162,35 @@ def count_networks(field: str = "network") -> Counter:
             .annotate(n=models.Count("pk"))
             .order_by(f"{field}__name")
         )
-        return {slug: (acronym or name, n) for slug, acronym, name, n in rows}
+        return {slug: (network_label(name, acronym), n) for slug, acronym, name, n in rows}
 
     return count
+
+
+def count_jurisdictions(queryset, filterset) -> dict:
+    """Institutions per jurisdiction, keyed and labelled by its name (what the country
+    box shows and sends; its code works as well)."""
+    rows = (
+        queryset.order_by()
+        .filter(jurisdiction__isnull=False)
+        .values_list("jurisdiction__name")
+        .annotate(n=models.Count("pk"))
+        .order_by("jurisdiction__name")
+    )
+    return {name: (name, n) for name, n in rows}
+
+
+def count_held_networks(queryset, filterset) -> dict:
+    """Institutions per network they are in on the list's `as_of` date, in any role."""
+    rows = (
+        Membership.objects.as_of(filterset.on)
+        .filter(member_institution__in=queryset.order_by().values("pk"))
+        .order_by()
+        .values_list("network__slug", "network__acronym", "network__name")
+        .annotate(n=models.Count("member_institution", distinct=True))
+        .order_by("network__name")
+    )
+    return {slug: (network_label(name, acronym), n) for slug, acronym, name, n in rows}
 
 
 def build_facets(
@@ -565,7 +602,6 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             joined=models.Count("pk", filter=now & ~then),
             left=models.Count("pk", filter=then & ~now),
             former=models.Count("pk", filter=ended),
-            last_updated=models.Max("updated_at"),
             # Those on the list on the date, by role: observers are not members (#18).
             **{
                 f"role_{role}": models.Count("pk", filter=then & models.Q(role=role))
@@ -607,7 +643,6 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
         past = list(
             network.meetings.past().select_related("jurisdiction")[: self.past_meetings + 1]
         )
-        updated = [network.updated_at, counts["last_updated"]]
         # "This list in the API": the members shown, on the date shown (#17).
         api_members = reverse("api:network-members", kwargs={"slug": network.slug})
         context.update(
@@ -645,7 +680,7 @@ class NetworkDetailView(PublicDetailMixin, DetailView):
             more_past_meetings=len(past) > self.past_meetings,
             children=network.children.all(),
             member_of=network.memberships_as_member.current().select_related("network"),
-            last_updated=max(value for value in updated if value),
+            freshness=freshness(network, Membership.history.filter(network_id=network.pk)),
             json_ld=network.json_ld(
                 self.request.build_absolute_uri, [row for row in shown if row.held_now]
             ),
@@ -676,13 +711,18 @@ class InstitutionListView(FacetedListView):
     title = _("Institutions")
     filterset_class = InstitutionFilterSet
     api_list_url_name = "api:institution-list"
-    extra_filters = ("network", "jurisdiction", "parent", "subregion", "as_of", "wikidata", "lei")
+    extra_filters = ("parent", "subregion", "as_of", "wikidata", "lei")
     template_name = "institutions/institution_list.html"
 
     @property
     def facet_specs(self):
         active = Institution.active_q()
         return [
+            # Country by name, with a list of names to pick from (#18).
+            FacetSpec(
+                "jurisdiction", _("Country or jurisdiction"), count_jurisdictions, None, "datalist"
+            ),
+            FacetSpec("network", _("Network"), count_held_networks, None, "select"),
             FacetSpec("branch", _("Branch"), count_by("branch"), Branch.choices),
             FacetSpec("level", _("Level"), count_by("level"), Level.choices, widget="radio"),
             FacetSpec(
@@ -764,7 +804,9 @@ class MemorandumDetailView(PublicDetailMixin, DetailView):
             .order_by(models.F("signed_on").asc(nulls_last=True), "institution__name")
         )
         context["signatories"] = signatories
-        context["last_updated"] = max([memorandum.updated_at, *(s.updated_at for s in signatories)])
+        context["freshness"] = freshness(
+            memorandum, Signatory.history.filter(memorandum_id=memorandum.pk)
+        )
         context["link_checks"] = link_checks(
             [
                 memorandum,
@@ -881,6 +923,9 @@ class MeetingDetailView(PublicDetailMixin, DetailView):
             "institution__jurisdiction"
         ).order_by("role", "institution__name")
         context["is_upcoming"] = self.object.is_upcoming()
+        context["freshness"] = freshness(
+            self.object, MeetingParticipant.history.filter(meeting_id=self.object.pk)
+        )
         # The records, the outcome documents and the sources (all prefetched): one query.
         context["link_checks"] = link_checks(
             [

@@ -234,7 +234,7 @@ def test_network_page_links_members_their_websites_and_sources(client):
     source = network.sources.get()
     assert source.url in html
     assert date_format(source.accessed_on, "DATE_FORMAT") in html
-    assert "Last updated" in html
+    assert "Unchanged since it was recorded" in html  # no history: no change since
     assert reverse("api:network-detail", kwargs={"slug": network.slug}) in html
 
 

@@ -50,15 +50,17 @@ PINNED = {
     # dates, members on the date (graph), member jurisdictions (map), the named joiners
     # and leavers (timeline), networks sharing members; its lineage and the lineage's
     # sources (+2)
-    "network-detail": 20,
-    # paginator count, page, 4 facets
-    "institution-list": 6,
+    # + its last change, in one UNION over its versions and its rows' (web/freshness.py)
+    "network-detail": 21,
+    # paginator count, page, 6 facets (country and network: #18)
+    "institution-list": 8,
     # institution (+jurisdiction, parent), sources, other names, identifiers, children,
     # hosted networks, memberships, their sources, signatures, meeting participations,
     # hosted meetings, link checks
     # + the ego graph (templatetags/visual.py): its memberships, its networks' members
     # + its lineage and the lineage's sources (+2)
-    "institution-detail": 16,
+    # + its last change, in one UNION over its versions and its rows' (web/freshness.py)
+    "institution-detail": 17,
     # jurisdictions with institution counts
     "jurisdiction-list": 1,
     # jurisdiction (+parent), subdivisions, institutions, their memberships, the
@@ -70,14 +72,16 @@ PINNED = {
     # paginator count, page with signatory counts, 4 facets
     "memorandum-list": 6,
     # memorandum (+network), its sources, signatories, their sources, link checks
-    "memorandum-detail": 5,
+    # + its last change, in one UNION over its versions and its rows' (web/freshness.py)
+    "memorandum-detail": 6,
     # paginator count, page, 3 facets
     "meeting-list": 5,
     # upcoming meetings, the latest past ones
     "meeting-calendar": 2,
     # meeting (+network, jurisdiction, host), sources, outcome documents, participants,
     # link checks
-    "meeting-detail": 5,
+    # + its last change, in one UNION over its versions and its rows' (web/freshness.py)
+    "meeting-detail": 6,
     # one bounded query per record type
     "search": 5,
     # per record type: count and page of the sitemap
