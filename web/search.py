@@ -85,12 +85,13 @@ def memorandum_detail(memorandum: Memorandum) -> str:
     if memorandum.signed_on:
         parts.append(str(_("signed %(date)s") % {"date": memorandum.signed_display}))
     if memorandum.network:
-        parts.append(memorandum.network.acronym or memorandum.network.name)
+        # Its full name with its acronym: an acronym alone may name several bodies (#18).
+        parts.append(str(memorandum.network))
     return " · ".join(parts)
 
 
 def meeting_detail(meeting: Meeting) -> str:
-    parts = [meeting.network.acronym or meeting.network.name, meeting.start_date.isoformat()]
+    parts = [str(meeting.network), meeting.start_date.isoformat()]
     if meeting.city:
         parts.append(meeting.city)
     return " · ".join(parts)

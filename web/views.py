@@ -512,6 +512,8 @@ class NetworkListView(FacetedListView):
         context["feed_url"] = reverse("networks:network-list-feed") + (
             f"?{query.urlencode()}" if query else ""
         )
+        for network in context["network_list"]:
+            network.roles = roles_text({r: getattr(network, f"role_{r}") for r in Role.values})
         return context
 
     @property
@@ -554,6 +556,16 @@ class NetworkListView(FacetedListView):
         on = self.filterset.on if self.filterset.is_bound and self.filterset.is_valid() else None
         # Member counts on the list's `as_of` date; default order by name.
         queryset = queryset.with_member_counts(on)
+        # And by role, in the same query: observers are not members (#18).
+        then = Membership.as_of_q(on or timezone.localdate(), prefix="memberships__")
+        queryset = queryset.annotate(
+            **{
+                f"role_{role}": models.Count(
+                    "memberships", filter=then & models.Q(memberships__role=role), distinct=True
+                )
+                for role in Role.values
+            }
+        )
         queryset = queryset.with_list_counts()  # N of its completeness statement
         if not self.request.GET.get("ordering"):
             queryset = queryset.order_by("name")
