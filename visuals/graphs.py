@@ -526,3 +526,88 @@ def lattice_networks(query: dict) -> tuple[list[Network], datetime.date]:
     if query.get("function"):
         networks = networks.with_function(query["function"])
     return list(networks), on
+
+
+# --- The lattice as a matrix, and one network's neighbourhood ------------------------------
+
+MATRIX_LEVELS = 5
+
+
+def lattice_neighbours(graph: dict, node_id: str) -> list[dict]:
+    """The networks linked to one node of `lattice`'s graph, the most shared members
+    first: each with `shared` (member institutions in common) and how it is linked
+    (`member_of`: it is a member of the node; `has_member`: the node is its member)."""
+    nodes = {node["id"]: node for node in graph["nodes"]}
+    found: dict[str, dict] = {}
+    for edge in graph["edges"]:
+        if node_id not in (edge["source"], edge["target"]):
+            continue
+        other = edge["target"] if edge["source"] == node_id else edge["source"]
+        entry = found.setdefault(
+            other, {**nodes[other], "shared": 0, "member_of": False, "has_member": False}
+        )
+        if edge["kind"] == "overlap":
+            entry["shared"] = edge["weight"]
+        elif edge["source"] == other:
+            entry["member_of"] = True
+        else:
+            entry["has_member"] = True
+    return sorted(found.values(), key=lambda n: (-n["shared"], n["name"].casefold()))
+
+
+def shared_matrix(graph: dict, keep: set[str] | None = None) -> dict:
+    """`lattice`'s graph as a networks x networks matrix of shared member institutions,
+    grouped by sector (the largest sector first, names in order within one) so that a
+    sector's block sits on the diagonal. Networks sharing no member with another shown
+    are listed apart (`isolated`), not drawn as empty rows. `keep`: the node ids to show
+    (a focus and its neighbours); all by default. Rows come in `groups`, one per sector,
+    in the columns' order. Each cell has a `level` of 1 to
+    MATRIX_LEVELS for its shading, relative to the largest count shown."""
+    nodes = [n for n in graph["nodes"] if keep is None or n["id"] in keep]
+    shown = {n["id"] for n in nodes}
+    weight: dict[tuple[str, str], int] = {}
+    for edge in graph["edges"]:
+        if edge["kind"] == "overlap" and edge["source"] in shown and edge["target"] in shown:
+            weight[edge["source"], edge["target"]] = weight[edge["target"], edge["source"]] = edge[
+                "weight"
+            ]
+    linked = {source for source, _ in weight}
+    sizes = Counter(n["sector"] for n in nodes if n["id"] in linked)
+    order = sorted(
+        (n for n in nodes if n["id"] in linked),
+        key=lambda n: (-sizes[n["sector"]], n["sector_label"], n["name"].casefold()),
+    )
+    top = max(weight.values(), default=1)
+    rows = [
+        {
+            **node,
+            "cells": [
+                {
+                    "column": other["id"],
+                    "self": other["id"] == node["id"],
+                    "weight": weight.get((node["id"], other["id"]), 0),
+                    "level": -(-MATRIX_LEVELS * weight.get((node["id"], other["id"]), 0) // top),
+                }
+                for other in order
+            ],
+        }
+        for node in order
+    ]
+    # A sector's rows together, as the table's row groups and column groups.
+    groups: list[dict] = []
+    for row in rows:
+        if not groups or groups[-1]["sector"] != row["sector"]:
+            groups.append({"sector": row["sector"], "label": row["sector_label"], "rows": []})
+        groups[-1]["rows"].append(row)
+    # The shading's key: the range of counts each level stands for.
+    levels = []
+    for level in range(1, MATRIX_LEVELS + 1):
+        low, high = (level - 1) * top // MATRIX_LEVELS + 1, level * top // MATRIX_LEVELS
+        if low <= high:
+            levels.append({"level": level, "low": low, "high": high})
+    return {
+        "columns": order,
+        "groups": groups,
+        "levels": levels,
+        "isolated": [n for n in nodes if n["id"] not in linked],
+    }

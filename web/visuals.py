@@ -2,6 +2,7 @@
 pages: visuals/templatetags/visual.py)."""
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -30,10 +31,17 @@ class LatticeForm(forms.Form):
     function = forms.ChoiceField(
         required=False, label=_("Function"), choices=[("", _("All")), *Function.choices]
     )
+    # A network's slug; its choices are the networks drawn, set by the view once they
+    # are read (no query of its own). An unknown one is ignored, with a notice.
+    focus = forms.CharField(required=False, label=_("Focus on"), widget=forms.Select)
 
 
 class LatticeView(TemplateView):
-    """Networks linked by shared members: two queries whatever the number of networks."""
+    """Networks linked by shared members: two queries whatever the number of networks.
+
+    Two views of the same graph (`view`): the drawing, clustered by sector, and a
+    networks x networks matrix of shared members (a table: no JavaScript needed). With
+    `focus`, both show one network and its neighbours only."""
 
     template_name = "networks/lattice.html"
 
@@ -43,10 +51,48 @@ class LatticeView(TemplateView):
         query = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
         networks, on = lattice_networks(query)
         graph = graphs.lattice(networks, on)
+        by_slug = {node["slug"]: node for node in graph["nodes"]}
+        form.fields["focus"].widget.choices = [
+            ("", _("None: every network")),
+            *sorted(
+                ((node["slug"], node["name"]) for node in graph["nodes"]),
+                key=lambda choice: choice[1].casefold(),
+            ),
+        ]
+        focus = by_slug.get(query.get("focus", ""))
+        neighbours = graphs.lattice_neighbours(graph, focus["id"]) if focus else []
+        keep = {focus["id"], *(n["id"] for n in neighbours)} if focus else None
+        view = "matrix" if self.request.GET.get("view") == "matrix" else "graph"
         labels = {node["id"]: node["label"] for node in graph["nodes"]}
+        shown = [node for node in graph["nodes"] if keep is None or node["id"] in keep]
+        # The addresses of the other view, and of this one without the focus.
+        params = self.request.GET.copy()
+        params.pop("view", None)
+        graph_query = params.urlencode()
+        params["view"] = "matrix"
+        matrix_query = params.urlencode()
+        params = self.request.GET.copy()
+        params.pop("focus", None)
+        unfocused_query = params.urlencode()
+        params.pop("view", None)
         context.update(
             form=form,
             graph=graph,
+            shown_nodes=shown,
+            focus=focus,
+            focus_unknown=bool(query.get("focus")) and not focus,
+            neighbours=neighbours,
+            view=view,
+            matrix=graphs.shared_matrix(graph, keep) if view == "matrix" else None,
+            graph_query=graph_query,
+            matrix_query=matrix_query,
+            unfocused_query=unfocused_query,
+            # A network's focus: this address with focus=<its slug> at the end.
+            focus_url=reverse("networks:lattice")
+            + "?"
+            + (unfocused_query + "&" if unfocused_query else "")
+            + "focus=",
+            api_query=params.urlencode(),
             today=timezone.localdate(),
             overlaps=[
                 {
@@ -56,6 +102,7 @@ class LatticeView(TemplateView):
                 }
                 for edge in graph["edges"]
                 if edge["kind"] == "overlap"
+                and (keep is None or {edge["source"], edge["target"]} <= keep)
             ],
             member_links=[
                 {
@@ -65,6 +112,7 @@ class LatticeView(TemplateView):
                 }
                 for edge in graph["edges"]
                 if edge["kind"] == "member"
+                and (keep is None or {edge["source"], edge["target"]} <= keep)
             ],
             query_string=self.request.GET.urlencode(),
         )

@@ -393,6 +393,9 @@ PINNED = {
     "/api/v1/institutions/i0/ego-graph/": 3,  # institution, its memberships, its peers'
     "/api/v1/lattice/": 2,  # networks, memberships
     "/lattice/": 2,
+    "/lattice/?focus=n0": 2,  # the focus and its neighbours: from the same two queries
+    "/lattice/?view=matrix": 2,
+    "/lattice/?view=matrix&focus=n0": 2,
     "/api/v1/jurisdiction-map/": 1,
     # jurisdiction, its networks, members per network of its sectors, those sectors'
     # active networks, regional networks' member regions
