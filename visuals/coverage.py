@@ -8,6 +8,7 @@ packaged in hdx-python-country (World Bank income groups).
 """
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions import reference
 from institutions.regions import Region
-from networks.models import ListStatus, Membership, Network, Reach, Sector
+from networks.models import ListStatus, Membership, Network, Origin, Reach, Role, Sector
 from visuals.graphs import map_areas, member_state
 
 # Our UN M49 regions against the `continent` column of country_converter's table.
@@ -183,12 +184,32 @@ def jurisdiction_network_counts(on=None) -> list[dict]:
     )
 
 
-def member_regions(on, sectors=None) -> dict[int, set[str]]:
-    """The UN M49 regions each regional network's members come from on the date (a
-    subdivision counts in its country's region), for the networks of `sectors` (all when
-    None). One query."""
-    regions: dict[int, set[str]] = {}
-    memberships = Membership.objects.as_of(on)
+# Reaches whose membership is a fixed group: not one a jurisdiction "is missing" from.
+CLOSED_REACHES = {Reach.BILATERAL, Reach.PLURILATERAL}
+# Roles that make a network's membership: observers and its secretariat do not say whom
+# it is open to (the United States observes the Middle East and North Africa's FATF-style
+# body).
+MEMBER_ROLES = [Role.MEMBER, Role.ASSOCIATE, Role.AFFILIATE, Role.CHAIR, Role.VICE_CHAIR]
+
+
+def open_to(places: tuple[set[str], set[str]], region: str, subregion: str) -> bool:
+    """Whether a regional network whose members come from `places` (their regions, and
+    their sub-regions, or "region:<r>" for a member of unknown sub-region) is open to a
+    jurisdiction of `region` and `subregion`. Unknown places are open."""
+    regions, subregions = places
+    if not region:
+        return True
+    if subregion:
+        return subregion in subregions or f"region:{region}" in subregions
+    return region in regions
+
+
+def member_places(on, sectors=None) -> dict[int, tuple[set[str], set[str]]]:
+    """The UN M49 regions and sub-regions each regional network's members (observers and
+    secretariats aside) come from on the date (a subdivision counts in its country's),
+    for the networks of `sectors` (all when None). One query."""
+    places: dict[int, tuple[set[str], set[str]]] = {}
+    memberships = Membership.objects.as_of(on).filter(role__in=MEMBER_ROLES)
     if sectors is not None:
         memberships = memberships.filter(network__sector__in=sectors)
     rows = (
@@ -199,27 +220,40 @@ def member_regions(on, sectors=None) -> dict[int, set[str]]:
         .values_list(
             "network_id",
             "member_institution__jurisdiction__region",
+            "member_institution__jurisdiction__subregion",
             "member_institution__jurisdiction__parent__region",
+            "member_institution__jurisdiction__parent__subregion",
         )
         .distinct()
     )
-    for network, region, parent_region in rows:
-        if region or parent_region:
-            regions.setdefault(network, set()).add(region or parent_region)
-    return regions
+    for network, region, subregion, parent_region, parent_subregion in rows:
+        region, subregion = region or parent_region, subregion or parent_subregion
+        if region:
+            regions, subregions = places.setdefault(network, (set(), set()))
+            regions.add(region)
+            subregions.add(subregion or f"region:{region}")
+    return places
 
 
 def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     """Per sector the jurisdiction's institutions work in: the networks of that sector
     it takes part in, and those it is absent from. Four queries.
 
-    Absent means eligible and absent: a regional network whose members all come from
-    other UN regions (the EU's boards for Brazil, GAFILAT for Japan) is not counted as one
-    it is "not in", only as one of `other_regions`. Its reach and its members' regions are
-    the only eligibility Lattice records; a network with no member of known region
-    counts as eligible."""
+    Absent means eligible and absent (#18). Not counted as networks it is "not in":
+    - `other_regions`: a regional network whose members (observers aside) all come from
+      other UN sub-regions (the EU's boards for Brazil, GAFILAT for Japan, the Asia/Pacific
+      Group for Brazil even though the United States is a member; where a member's or
+      the jurisdiction's sub-region is unknown, its region decides);
+    - `not_open`: a network open only to a fixed group: bilateral or plurilateral (the G7,
+      the G10 governors), or regional and resting on a treaty among its parties (NAFTA's
+      commission, the EU's boards).
+    Reach, origin and members' places are the eligibility Lattice records; a network with
+    no member of known region counts as eligible."""
     on = on or timezone.localdate()
     home = jurisdiction.region or (jurisdiction.parent.region if jurisdiction.parent_id else "")
+    home_sub = jurisdiction.subregion or (
+        jurisdiction.parent.subregion if jurisdiction.parent_id else ""
+    )
     # Its own networks first: only their sectors are shown, so only the networks of those
     # sectors are counted (every network's members were counted before, on every page).
     present = dict(
@@ -231,7 +265,7 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
         .values_list("network_id", "network__sector")
     )
     sectors = set(present.values())
-    regions = member_regions(on, sectors)
+    places = member_places(on, sectors)
     # Members per network grouped straight from the memberships: the same rule as
     # NetworkQuerySet.with_member_counts, without its COUNT(DISTINCT) (a sort of every
     # membership) and its confirmed/possible counts, which this table does not show.
@@ -248,9 +282,15 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     labels = dict(Sector.choices)
     page = reverse("networks:network-detail", kwargs={"slug": "-slug-"})
     by_sector: dict[str, dict] = {}
-    for slug, name, acronym, sector, pk, list_status in networks.values_list(
-        "slug", "name", "acronym", "sector", "pk", "list_status"
-    ):
+    rows = list(
+        networks.values_list(
+            "slug", "name", "acronym", "sector", "pk", "list_status", "reach", "origin"
+        )
+    )
+    # An acronym two of these networks share (NAFTA's and USMCA's FTC) gives way to the
+    # full names (#18).
+    acronyms = Counter(row[2] for row in rows if row[2])
+    for slug, name, acronym, sector, pk, list_status, reach, origin in rows:
         members = counts.get(pk, 0)
         if not members:
             continue
@@ -262,11 +302,14 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
                 "in": [],
                 "absent": [],
                 "other_regions": [],
+                "not_open": [],
             },
         )
         if pk in present:
             side = "in"
-        elif home and pk in regions and home not in regions[pk]:
+        elif reach in CLOSED_REACHES or (reach == Reach.REGIONAL and origin == Origin.TREATY):
+            side = "not_open"
+        elif pk in places and not open_to(places[pk], home, home_sub):
             side = "other_regions"
         else:
             side = "absent"
@@ -274,7 +317,7 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
             {
                 "slug": slug,
                 "name": name,
-                "label": acronym or name,
+                "label": acronym if acronym and acronyms[acronym] == 1 else name,
                 "url": page.replace("-slug-", slug),
                 "members": members,
                 # Absence from a list that is not complete proves nothing.
