@@ -530,7 +530,15 @@ def lattice_networks(query: dict) -> tuple[list[Network], datetime.date]:
 
 # --- The lattice as a matrix, and one network's neighbourhood ------------------------------
 
-MATRIX_LEVELS = 5
+# The matrix's shades: fixed ranges of shared members (most pairs share a few, some
+# dozens), the same in every view, so that a shade means one thing on every page.
+MATRIX_BINS = ((1, 1), (2, 4), (5, 9), (10, 19), (20, None))
+MATRIX_LEVELS = len(MATRIX_BINS)
+
+
+def matrix_level(count: int) -> int:
+    """The shade (1 to MATRIX_LEVELS) of a count of shared members; 0 for none."""
+    return sum(1 for low, _ in MATRIX_BINS if count >= low)
 
 
 def lattice_neighbours(graph: dict, node_id: str) -> list[dict]:
@@ -561,8 +569,8 @@ def shared_matrix(graph: dict, keep: set[str] | None = None) -> dict:
     sector's block sits on the diagonal. Networks sharing no member with another shown
     are listed apart (`isolated`), not drawn as empty rows. `keep`: the node ids to show
     (a focus and its neighbours); all by default. Rows come in `groups`, one per sector,
-    in the columns' order. Each cell has a `level` of 1 to
-    MATRIX_LEVELS for its shading, relative to the largest count shown."""
+    in the columns' order. Each cell has a `level` of 1 to MATRIX_LEVELS for its
+    shading (MATRIX_BINS); `levels` names those the counts shown reach."""
     nodes = [n for n in graph["nodes"] if keep is None or n["id"] in keep]
     shown = {n["id"] for n in nodes}
     weight: dict[tuple[str, str], int] = {}
@@ -577,7 +585,7 @@ def shared_matrix(graph: dict, keep: set[str] | None = None) -> dict:
         (n for n in nodes if n["id"] in linked),
         key=lambda n: (-sizes[n["sector"]], n["sector_label"], n["name"].casefold()),
     )
-    top = max(weight.values(), default=1)
+    top = max(weight.values(), default=0)
     rows = [
         {
             **node,
@@ -586,7 +594,7 @@ def shared_matrix(graph: dict, keep: set[str] | None = None) -> dict:
                     "column": other["id"],
                     "self": other["id"] == node["id"],
                     "weight": weight.get((node["id"], other["id"]), 0),
-                    "level": -(-MATRIX_LEVELS * weight.get((node["id"], other["id"]), 0) // top),
+                    "level": matrix_level(weight.get((node["id"], other["id"]), 0)),
                 }
                 for other in order
             ],
@@ -600,11 +608,11 @@ def shared_matrix(graph: dict, keep: set[str] | None = None) -> dict:
             groups.append({"sector": row["sector"], "label": row["sector_label"], "rows": []})
         groups[-1]["rows"].append(row)
     # The shading's key: the range of counts each level stands for.
-    levels = []
-    for level in range(1, MATRIX_LEVELS + 1):
-        low, high = (level - 1) * top // MATRIX_LEVELS + 1, level * top // MATRIX_LEVELS
-        if low <= high:
-            levels.append({"level": level, "low": low, "high": high})
+    levels = [
+        {"level": level, "low": low, "high": high}
+        for level, (low, high) in enumerate(MATRIX_BINS, start=1)
+        if low <= top
+    ]
     return {
         "columns": order,
         "groups": groups,

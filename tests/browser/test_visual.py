@@ -126,6 +126,8 @@ def test_the_lattice_renders_every_network_quickly_and_nodes_navigate(page: Page
     page.mouse.click(target["x"], target["y"])
     page.wait_for_url(f"**/lattice/?focus={target['id'].removeprefix('n-')}")
     wait_for_chart(page, "lattice-graph")
+    page.evaluate("document.querySelector('#lattice-graph .graph-canvas').scrollIntoView()")
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.evaluate(
         "(() => { const cy = document.getElementById('lattice-graph').cy;"
         " cy.center(cy.$('[focus = \"yes\"]')); })()"

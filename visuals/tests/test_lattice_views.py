@@ -62,8 +62,9 @@ def test_the_matrix_groups_by_sector_and_counts_shared_members_both_ways(three_s
     assert cells["a", "n-b"]["weight"] == cells["b", "n-a"]["weight"] == 3
     assert cells["a", "n-c"]["weight"] == 1 and cells["b", "n-c"]["weight"] == 0
     assert cells["a", "n-a"]["self"]
-    # The largest count is the darkest shade; the key names every shade used.
-    assert cells["a", "n-b"]["level"] == graphs.MATRIX_LEVELS
+    # Shades by fixed ranges; the key names every shade used.
+    assert cells["a", "n-b"]["level"] == 2 and cells["a", "n-c"]["level"] == 1
+    assert [graphs.matrix_level(n) for n in (0, 1, 4, 5, 19, 20, 300)] == [0, 1, 2, 3, 4, 5, 5]
     used = {cell["level"] for cell in cells.values() if cell["weight"]}
     assert used <= {level["level"] for level in matrix["levels"]}
 
