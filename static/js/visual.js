@@ -485,7 +485,6 @@
     }
     placeLabels(cy, font, rank);
     cy.on("zoom pan resize", relabel);
-    figure.relabel = function () { placeLabels(cy, font, rank); };
 
     var open = function (node) {
       if (node.data("kind") === "sector") return;

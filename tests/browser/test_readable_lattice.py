@@ -194,4 +194,8 @@ def test_every_chart_has_a_key_its_graph_labels_are_readable_and_axe_finds_nothi
                     problems.append(f"{path} #{name}: labels {len(labels)}, small {small}")
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         problems += [f"{path} ({width_name}): {v}" for v in axe_violations(page)]
+        # The matrix and the graphs scroll inside their boxes, never the page sideways.
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > WIDTHS[width_name][0]:
+            problems.append(f"{path} ({width_name}): {wide} px wide")
     assert not problems, "\n".join(problems)
