@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from institutions import admin as institution_admin
@@ -130,17 +132,67 @@ class NetworkAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["host", "parent", "sources", "list_source"]
     list_select_related = ["host"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["members", "created_at", "updated_at"]
     inlines = [
         NetworkMembershipInline,
         NetworkMembershipAsMemberInline,
         NetworkPredecessorInline,
         NetworkSuccessorInline,
     ]
+    # A network with more members than this is edited in the memberships list (filtered
+    # to it) rather than inline: 180 inline rows with their autocompletes took over 30 s
+    # to open and could not be read (#18).
+    inline_member_limit = 40
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        if obj is not None and obj.memberships.count() > self.inline_member_limit:
+            instances = [i for i in instances if not isinstance(i, NetworkMembershipInline)]
+        return instances
+
+    @admin.display(description=_("Members"))
+    def members(self, obj: Network):
+        if obj.pk is None:
+            return gettext("Add members once the network is saved.")
+        changelist = reverse("admin:networks_membership_changelist")
+        add = reverse("admin:networks_membership_add")
+        count = obj.memberships.count()
+        where = (
+            gettext("below")
+            if count <= self.inline_member_limit
+            else gettext("in the memberships list")
+        )
+        return format_html(
+            '{} · <a href="{}?network__id__exact={}">{}</a> · <a href="{}?network={}">{}</a>',
+            ngettext(
+                "%(count)d membership, edited %(where)s",
+                "%(count)d memberships, edited %(where)s",
+                count,
+            )
+            % {"count": count, "where": where},
+            changelist,
+            obj.pk,
+            gettext("list them with role, dates and status"),
+            add,
+            obj.pk,
+            gettext("add a member"),
+        )
+
     fieldsets = [
         (
             None,
-            {"fields": ["name", "acronym", "slug", "description", "website", "wikidata_id", "lei"]},
+            {
+                "fields": [
+                    "name",
+                    "acronym",
+                    "slug",
+                    "description",
+                    "website",
+                    "wikidata_id",
+                    "lei",
+                    "members",
+                ]
+            },
         ),
         (
             _("Typology"),
@@ -220,14 +272,17 @@ class MembershipAdmin(CuratedAdmin):
     actions = ["mark_verified"]
     change_form_template = "admin/curation/membership_change_form.html"
     change_list_template = "admin/curation/membership_change_list.html"
+    # At a laptop's width (1280 px, the filter sidebar open) the network, the member,
+    # their role, dates and status all fit (#18): one member column, dates as precise
+    # as recorded, and the network by its acronym with its name on hover.
     list_display = [
-        "network",
-        "member_institution",
-        "member_network",
+        "member_display",
+        "network_display",
         "role",
-        "start_date",
-        "end_date",
-        "last_verified_on",
+        "since",
+        "until",
+        "status",
+        "verified",
     ]
     list_filter = [VerificationFilter, "role", "end_reason", "network__sector", "network"]
     search_fields = [
@@ -242,6 +297,45 @@ class MembershipAdmin(CuratedAdmin):
     list_select_related = ["network", "member_institution", "member_network"]
     date_hierarchy = "start_date"
     readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description=_("Member"), ordering="member_institution__name")
+    def member_display(self, obj: Membership) -> str:
+        return str(obj.member)
+
+    @admin.display(description=_("Network"), ordering="network__name")
+    def network_display(self, obj: Membership):
+        return (
+            format_html('<abbr title="{}">{}</abbr>', obj.network.name, obj.network.acronym)
+            if obj.network.acronym
+            else obj.network.name
+        )
+
+    @admin.display(description=_("Since"), ordering="start_date")
+    def since(self, obj: Membership) -> str | None:
+        return obj.start_display or None
+
+    @admin.display(description=_("Until"), ordering="end_date")
+    def until(self, obj: Membership) -> str | None:
+        return obj.end_display or None
+
+    @admin.display(description=_("Verified"), ordering="last_verified_on")
+    def verified(self, obj: Membership) -> str | None:
+        if obj.last_verified_on is None:
+            return None
+        return date_format(obj.last_verified_on, "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("Status"))
+    def status(self, obj: Membership):
+        today = timezone.localdate()
+        if obj.end_date and obj.end_date < today:
+            if obj.end_reason:
+                return format_html(
+                    '<abbr title="{}">{}</abbr>', obj.get_end_reason_display(), gettext("ended")
+                )
+            return gettext("ended")
+        if obj.start_date and obj.start_date > today:
+            return gettext("announced")
+        return gettext("current")
 
     def get_urls(self):
         return [

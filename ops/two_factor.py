@@ -107,6 +107,10 @@ class LatticeAdminSite(admin.AdminSite):
     """The admin, signed in with a second factor (see the module's docstring)."""
 
     login_form = TwoFactorAuthenticationForm
+    # The app list down the side took 300 px of a 1280 px screen from every list and
+    # change page, which pushed a membership's role, dates and status off the screen
+    # (#18); the index page and the breadcrumbs lead to every model as well.
+    enable_nav_sidebar = False
 
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
