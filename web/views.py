@@ -436,12 +436,18 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Memberships by role, in the one query their total took: observers are not
+        # members (#18).
+        by_role = dict(
+            Membership.objects.order_by().values_list("role").annotate(n=models.Count("pk"))
+        )
         context["counts"] = {
             "networks": Network.objects.count(),
             "institutions": Institution.objects.count(),
             "jurisdictions": Jurisdiction.objects.count(),
-            "memberships": Membership.objects.count(),
+            "memberships": sum(by_role.values()),
         }
+        context["membership_roles"] = roles_text(by_role)
         # One aggregate query for every entry point's count.
         totals = Network.objects.aggregate(
             **{

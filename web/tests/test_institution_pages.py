@@ -130,9 +130,9 @@ def test_institutions_list_filters_by_branch_and_network(client):
     response = client.get(reverse("networks:institution-list"), {"network": "bcbs"})
     assert list(response.context["institution_list"]) == [regulator]
     html = response.content.decode()
-    # The non-facet filter is kept in the form and shown as removable.
-    assert '<input type="hidden" name="network" value="bcbs">' in html
-    assert "Member of: bcbs" in html
+    # The network is a facet of the sidebar (#18): chosen there, and shown as removable.
+    assert re.search(r'<option value="bcbs" selected>[^<]+ \(1\)</option>', html)
+    assert f"Network: {network}" in html
 
 
 # --- Jurisdiction -----------------------------------------------------------------------
