@@ -220,9 +220,9 @@
   var LABEL_PX = 13, LABEL_GAP = 3;
   var measure = null;
 
-  function textWidth(label, font) {
+  function textWidth(label, font, bold) {
     measure = measure || document.createElement("canvas").getContext("2d");
-    measure.font = LABEL_PX + "px " + font;
+    measure.font = (bold ? "bold " : "") + LABEL_PX + "px " + font;
     return measure.measureText(label).width;
   }
 
@@ -251,7 +251,13 @@
   function candidateBoxes(body, width, height, parent) {
     var cx = (body.x1 + body.x2) / 2, cy = (body.y1 + body.y2) / 2, g = LABEL_GAP;
     if (parent) {
-      return { top: { x1: cx - width / 2, x2: cx + width / 2, y1: body.y1 - g - height, y2: body.y1 - g } };
+      // A sector's name above its box: centred, or flush with either side of it.
+      var y1 = body.y1 - g - height, y2 = body.y1 - g;
+      return {
+        top: { x1: cx - width / 2, x2: cx + width / 2, y1: y1, y2: y2 },
+        start: { x1: body.x1, x2: body.x1 + width, y1: y1, y2: y2, shift: body.x1 + width / 2 - cx },
+        end: { x1: body.x2 - width, x2: body.x2, y1: y1, y2: y2, shift: body.x2 - width / 2 - cx }
+      };
     }
     return {
       bottom: { x1: cx - width / 2, x2: cx + width / 2, y1: body.y2 + g, y2: body.y2 + g + height },
@@ -272,7 +278,11 @@
     var obstacles = nodes.filter(function (n) { return !n.isParent(); }).map(function (n) {
       return { id: n.id(), box: bodies[n.id()] };
     });
-    var taken = [], chosen = {};
+    var sectorBoxes = nodes.filter(function (n) { return n.isParent(); }).map(function (n) {
+      var box = bodies[n.id()];
+      return { id: n.id(), box: { x1: box.x1, x2: box.x2, y1: box.y1 - LABEL_PX * 1.3 - 6 - LABEL_GAP, y2: box.y2 } };
+    });
+    var taken = [], chosen = {}, shifts = {};
     // A label must be whole on the canvas: a cut name misleads ("ommittee").
     var view = { x1: 0, y1: 0, x2: cy.width(), y2: cy.height() };
     var inside = function (box) {
@@ -280,7 +290,8 @@
     };
     ordered.forEach(function (n) {
       var id = n.id();
-      var width = textWidth(n.data("label"), font) + 6, height = LABEL_PX * 1.3 + 4;
+      // (Sector names are bold; a few pixels spare for Cytoscape's own padding.)
+      var width = textWidth(n.data("label"), font, n.isParent()) + 10, height = LABEL_PX * 1.3 + 6;
       var boxes = candidateBoxes(bodies[id], width, height, n.isParent());
       Object.keys(boxes).some(function (place) {
         var box = boxes[place];
@@ -289,9 +300,14 @@
         var clear = n.data("focus") === "yes" || obstacles.every(function (m) {
           return m.id === id || !overlaps(box, m.box);
         });
+        // A sector's name never sits over another sector's box, nor where its name goes.
+        if (clear && n.isParent()) {
+          clear = sectorBoxes.every(function (m) { return m.id === id || !overlaps(box, m.box); });
+        }
         if (!clear) return false;
         taken.push(box);
         chosen[n.id()] = place;
+        if (box.shift) shifts[n.id()] = box.shift;
         return true;
       });
     });
@@ -306,6 +322,7 @@
           style["text-margin-y"] = (spot.valign === "bottom" ? 1 : spot.valign === "top" ? -1 : 0) * LABEL_GAP / zoom;
           style["text-margin-x"] = (spot.halign === "right" ? 1 : spot.halign === "left" ? -1 : 0) * LABEL_GAP / zoom;
         }
+        if (n.isParent()) style["text-margin-x"] = (shifts[n.id()] || 0) / zoom;
         n.style(style);
         n.toggleClass("labelled", !!place);
       });
@@ -411,7 +428,7 @@
       layout = { name: "preset", positions: tieredPositions(nodes), fit: true, padding: 30 };
     } else if (lattice) {
       layout = {
-        name: "preset", fit: true, padding: 24,
+        name: "preset", fit: true, padding: 40,
         positions: focusId ? focusPositions(nodes, focusId, weights, gap * 1.3) : clusterPositions(nodes, gap, aspect)
       };
     } else {
@@ -446,6 +463,9 @@
           style: {
             shape: "round-rectangle", "background-opacity": 0.07, "border-width": 1,
             "border-color": "data(colour)", "border-opacity": 0.5, padding: 8,
+            // A box the size of its networks, not of the names shown: it stays put
+            // while names come and go with the zoom.
+            "compound-sizing-wrt-labels": "exclude",
             "text-valign": "top", "text-halign": "center", "font-weight": "bold",
             "text-background-opacity": 0.9
           }
@@ -469,6 +489,7 @@
     // Most important label first: sector names, the focus, then the most members.
     var rank = function (a, b) {
       return (b.isParent() - a.isParent()) ||
+        (b.children().length - a.children().length) ||
         ((b.data("focus") === "yes") - (a.data("focus") === "yes")) ||
         (kind !== "lattice" ? (a.data("index") || 0) - (b.data("index") || 0) : 0) ||
         (b.data("members") - a.data("members")) ||
@@ -555,7 +576,7 @@
     bar.className = "graph-tools";
     [["zoom-in-label", "Zoom in", "+", function () { zoomBy(cy, 1.4); }],
      ["zoom-out-label", "Zoom out", "−", function () { zoomBy(cy, 1 / 1.4); }],
-     ["fit-label", "Show all", null, function () { cy.fit(undefined, 24); }]].forEach(function (tool) {
+     ["fit-label", "Show all", null, function () { cy.fit(undefined, 40); }]].forEach(function (tool) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "graph-tool";
