@@ -18,6 +18,6 @@ def link_checks(records: Iterable[models.Model | None]) -> dict[str, Link]:
 
     `records` may mix any of the models in published.PUBLISHED_URL_FIELDS; None (an
     absent member or host) is skipped. A URL with no Link row yet is simply missing
-    from the map, and its mark says "not yet checked".
+    from the map, and has no mark (only a broken link is marked).
     """
     return Link.objects.for_urls(urls_of(record for record in records if record is not None))

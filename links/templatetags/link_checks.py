@@ -7,13 +7,13 @@ register = template.Library()
 
 @register.inclusion_tag("includes/link_check.html", takes_context=True)
 def link_check(context, url: str, checks: dict | None = None) -> dict:
-    """The mark for `url`: "link checked on DATE", "unreachable since DATE", "not yet checked".
+    """The mark for `url`: "unreachable since DATE" where the link is broken, else nothing
+    (#18: a mark on every link was clutter; the admin keeps every check for curators).
 
     `checks` is the url -> Link map from `Link.objects.for_urls(...)`, built once per
     page by the view; by default the tag reads the context variable `link_checks`. A page
-    whose view built no map shows no marks (rather than "not yet checked" everywhere),
-    so shared partials may use the tag freely. Only the mark is rendered: the link itself
-    is the page's, shown whatever the mark says.
+    whose view built no map shows no marks, so shared partials may use the tag freely.
+    Only the mark is rendered: the link itself is the page's, shown whatever the mark says.
     """
     if checks is None:
         checks = context.get("link_checks")

@@ -28,12 +28,10 @@ def link(url: str, *outcomes: CheckOutcome) -> Link:
     return Link.objects.get(pk=obj.pk)
 
 
-def test_a_working_link_shows_when_it_was_checked():
+def test_a_working_link_has_no_mark():
+    # Only a broken link is marked (#18): "link checked on" beside every link was clutter.
     ok = link("https://ok.example/", OK)
-    html = render("{% link_check url %}", url=ok.url, link_checks={ok.url: ok})
-    assert "link checked on" in html
-    assert '<time datetime="2025-03-14T09:30:00+00:00">' in html
-    assert "link-check-ok" in html
+    assert render("{% link_check url %}", url=ok.url, link_checks={ok.url: ok}) == ""
 
 
 def test_a_broken_link_says_since_when_it_is_unreachable(settings):
@@ -45,24 +43,30 @@ def test_a_broken_link_says_since_when_it_is_unreachable(settings):
     assert "link-check-broken" in html
 
 
-def test_a_link_failing_but_not_yet_broken_shows_when_it_last_worked(settings):
+def test_a_link_failing_but_not_yet_broken_has_no_mark_yet(settings):
+    # The checker tries it again before calling it broken; the admin shows its failures.
     settings.LINK_CHECK_BROKEN_AFTER = 3
     failing = link("https://failing.example/", OK, DOWN)
-    html = render("{% link_check url %}", url=failing.url, link_checks={failing.url: failing})
-    assert "link checked on" in html and 'datetime="2025-03-14T09:30:00+00:00"' in html
+    assert render("{% link_check url %}", url=failing.url, link_checks={failing.url: failing}) == ""
     never_worked = link("https://never-worked.example/", DOWN)
     html = render(
         "{% link_check url checks %}", url=never_worked.url, checks={never_worked.url: never_worked}
     )
-    assert "not reached at its last check" in html
+    assert html == ""
+    # The same link, once broken, is marked.
+    failing = link("https://failing-twice.example/", OK, DOWN, DOWN, DOWN)
+    html = render("{% link_check url %}", url=failing.url, link_checks={failing.url: failing})
+    assert "unreachable since" in html and "link-check-broken" in html
 
 
-def test_an_unknown_or_unchecked_link_is_not_yet_checked():
+def test_an_unknown_or_unchecked_link_has_no_mark():
     unchecked = link("https://unchecked.example/")
-    assert "not yet checked" in render(
-        "{% link_check url %}", url=unchecked.url, link_checks={unchecked.url: unchecked}
+    assert (
+        render("{% link_check url %}", url=unchecked.url, link_checks={unchecked.url: unchecked})
+        == ""
     )
-    assert "not yet checked" in render(
+    assert render("{% link_check 'https://unknown.example/' %}", link_checks={}) == ""
+    assert "not yet checked" not in render(
         "{% link_check 'https://unknown.example/' %}", link_checks={}
     )
 
@@ -73,8 +77,9 @@ def test_no_url_or_no_map_no_mark():
     assert render("{% link_check 'https://a.example/' %}") == ""
 
 
-def test_a_page_of_links_costs_one_query(django_assert_num_queries):
-    urls = [link(f"https://{n}.example/", OK).url for n in range(20)]
+def test_a_page_of_links_costs_one_query(django_assert_num_queries, settings):
+    settings.LINK_CHECK_BROKEN_AFTER = 1
+    urls = [link(f"https://{n}.example/", DOWN).url for n in range(20)]
     template = Template(
         "{% load link_checks %}{% for url in urls %}<a href='{{ url }}'>{{ url }}</a> "
         "{% link_check url %}{% endfor %}"
@@ -82,5 +87,5 @@ def test_a_page_of_links_costs_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         checks = Link.objects.for_urls(urls)
         html = template.render(Context({"urls": urls, "link_checks": checks}))
-    assert html.count("link checked on") == 20
+    assert html.count("unreachable since") == 20
     assert html.count("<a href=") == 20  # every link shown, marked

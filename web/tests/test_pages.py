@@ -218,11 +218,17 @@ def test_network_page_links_members_their_websites_and_sources(client):
     html = response.content.decode()
     assert "Bank of England" in html
     assert bank.get_absolute_url() in html
-    assert '<a class="external" href="https://www.bankofengland.co.uk/" rel="noopener">' in html
+    # The website: a small link in the member's cell, its address in words for all.
+    assert '<a class="external site" href="https://www.bankofengland.co.uk/" rel="noopener"' in html
+    assert "website: bankofengland.co.uk" in html
     assert bank.jurisdiction.get_absolute_url() in html
     assert "ordinary member" in html
     assert "March 2009" in html
-    assert membership_source.url in html and "Basel Committee membership" in html
+    # The source: a numbered note under the table, cited by the member's row.
+    note = re.search(r'<li id="(note-\d+)"[^>]*><a href="([^"]+)"[^>]*>([^<]*)</a>', html)
+    assert note.groups()[1:] == (membership_source.url, "Basel Committee membership")
+    row = html[html.index(f'<a href="{bank.get_absolute_url()}">') :]
+    assert f'href="#{note.group(1)}"' in row[: row.index("</tr>")]
     assert member_network.get_absolute_url() in html
     assert 'href="https://www.iosco.org/"' in html
     assert "Observer" in html
@@ -573,8 +579,8 @@ def test_500_page_renders_without_context_or_database(django_assert_num_queries)
 
 
 # --- The link checker's marks ------------------------------------------------------------
-# Every outside link on a detail page has the mark right beside it: "link checked on
-# DATE", "unreachable since DATE" or "not yet checked". A broken link stays shown.
+# A broken outside link on a detail page has the mark right beside it, "unreachable since
+# DATE", and stays shown; a working or not yet checked one has no mark (#18).
 
 
 def test_network_page_marks_its_website_members_websites_and_sources(client):
@@ -594,19 +600,20 @@ def test_network_page_marks_its_website_members_websites_and_sources(client):
     html = client.get(network.get_absolute_url()).content.decode()
     assert_marked(html, network.website, "ok")
     assert_marked(html, bank.website, "broken")
-    assert '<a class="external" href="https://bank.example/" rel="noopener">' in html
+    assert '<a class="external site" href="https://bank.example/" rel="noopener"' in html
     assert_marked(html, member_source.url, "unchecked")
     assert_marked(html, former_source.url, "ok")
     assert_marked(html, network_source.url, "broken")
 
 
-def test_a_url_the_checker_has_no_row_for_yet_is_not_yet_checked(client):
+def test_a_url_the_checker_has_no_row_for_yet_has_no_mark(client):
     network = make_network(website="https://new.example/")
     html = client.get(network.get_absolute_url()).content.decode()
     assert_marked(html, "https://new.example/", "unchecked")
+    assert "not yet checked" not in html
 
 
-def test_a_failing_link_not_yet_broken_shows_when_it_last_worked(client, settings):
+def test_a_failing_link_not_yet_broken_has_no_mark_yet(client, settings):
     settings.LINK_CHECK_BROKEN_AFTER = 3
     network = make_network(website="https://flaky.example/")
     Link.objects.create(
@@ -617,8 +624,8 @@ def test_a_failing_link_not_yet_broken_shows_when_it_last_worked(client, setting
         consecutive_failures=1,
     )
     html = client.get(network.get_absolute_url()).content.decode()
-    assert_marked(html, network.website, "ok")  # its words: when it last worked
-    assert 'class="link-check link-check-failing"' in html
+    assert_marked(html, network.website, "ok")  # no mark: it is tried again first
+    assert "link-check" not in html
 
 
 def test_memorandum_page_marks_its_document_and_sources(client):
