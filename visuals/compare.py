@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from institutions.models import Branch, Institution, Jurisdiction
+from networks.labels import short_labels
 from networks.models import Membership
 
 MAX_JURISDICTIONS = 3
@@ -46,14 +47,14 @@ def compare(jurisdictions: list[Jurisdiction], on: datetime.date | None = None) 
     institutions = list(institutions)
     # An acronym that names two bodies on this page (NAFTA's and USMCA's FTC, or the
     # US Federal Trade Commission beside them) gives way to the full names (#18).
-    seen: dict[str, set] = {}
-    for institution in institutions:
-        if institution.acronym:
-            seen.setdefault(institution.acronym, set()).add(("i", institution.pk))
-        for m in institution.held:
-            if m.network.acronym:
-                seen.setdefault(m.network.acronym, set()).add(("n", m.network.pk))
-    ambiguous = {acronym for acronym, bodies in seen.items() if len(bodies) > 1}
+    labels = short_labels(
+        [(("institution", i.pk), i.name, i.acronym) for i in institutions]
+        + [
+            (("network", m.network.pk), m.network.name, m.network.acronym)
+            for i in institutions
+            for m in i.held
+        ]
+    )
     for institution in institutions:
         # A subdivision's institutions count for its state, unless the subdivision itself
         # is one of the columns (CA-ON beside DE).
@@ -71,7 +72,7 @@ def compare(jurisdictions: list[Jurisdiction], on: datetime.date | None = None) 
                 "networks": [
                     {
                         "slug": n.slug,
-                        "label": n.name if not n.acronym or n.acronym in ambiguous else n.acronym,
+                        "label": labels[("network", n.pk)],
                         "name": str(n),
                         "url": n.get_absolute_url(),
                     }

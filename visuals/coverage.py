@@ -8,7 +8,6 @@ packaged in hdx-python-country (World Bank income groups).
 """
 
 import functools
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions import reference
 from institutions.regions import Region
+from networks.labels import short_labels
 from networks.models import ListStatus, Membership, Network, Origin, Reach, Role, Sector
 from visuals.graphs import map_areas, member_state
 
@@ -289,8 +289,8 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
     )
     # An acronym two of these networks share (NAFTA's and USMCA's FTC) gives way to the
     # full names (#18).
-    acronyms = Counter(row[2] for row in rows if row[2])
-    for slug, name, acronym, sector, pk, list_status, reach, origin in rows:
+    labels_of = short_labels((row[4], row[1], row[2]) for row in rows)
+    for slug, name, _acronym, sector, pk, list_status, reach, origin in rows:
         members = counts.get(pk, 0)
         if not members:
             continue
@@ -317,7 +317,7 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
             {
                 "slug": slug,
                 "name": name,
-                "label": acronym if acronym and acronyms[acronym] == 1 else name,
+                "label": labels_of[pk],
                 "url": page.replace("-slug-", slug),
                 "members": members,
                 # Absence from a list that is not complete proves nothing.

@@ -132,16 +132,20 @@ def test_names_are_full_and_disambiguated(sized, dataset):
 def test_typology_words_are_explained(sized):
     page = sized
     page.goto("/networks/")
-    glossary = page.locator("#typology")
-    expect(glossary).to_contain_text("Horizontal")
-    expect(glossary).to_contain_text("Counterpart officials of different states")
-    expect(glossary).to_contain_text("Harmonisation")
-    expect(glossary).to_contain_text("Plurilateral")
-    assert_no_violations(page)
     page.locator("ol.results h2 a").first.click()
+    # Under a network's badges: what its own words mean (folded).
     help_ = page.locator("details.typology-help").first
     help_.locator("summary").click()
     expect(help_.locator("dd").first).to_be_visible()
+    assert_no_violations(page)
+    # And the whole typology, one link away: the folded glossary opens at the link.
+    help_.get_by_role("link", name="The whole typology").click()
+    page.wait_for_url("**/networks/#typology-terms")
+    glossary = page.locator("#typology")
+    expect(glossary).to_have_attribute("open", "")
+    for word in ("Horizontal", "Counterpart officials of different states", "Harmonisation"):
+        expect(glossary.get_by_text(word).first).to_be_visible()
+    expect(glossary).to_contain_text("Plurilateral")
     assert_no_violations(page)
 
 

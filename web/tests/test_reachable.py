@@ -245,3 +245,22 @@ def test_networks_it_is_not_in_are_those_open_to_it(client, places):
     assert slugs("not_open") == ["eu-board", "g7"]
     html = client.get(brazil.get_absolute_url()).content.decode()
     assert "Not counted: 2 networks open only to a fixed group" in html
+
+
+def test_short_labels_spell_out_a_shared_acronym():
+    from networks.labels import short_labels
+
+    assert short_labels(
+        [
+            ("nafta", "NAFTA Free Trade Commission", "FTC"),
+            ("usmca", "USMCA Free Trade Commission", "FTC"),
+            ("bcbs", "Basel Committee on Banking Supervision", "BCBS"),
+            ("ipu", "Inter-Parliamentary Union", ""),
+            ("bcbs", "Basel Committee on Banking Supervision", "BCBS"),  # the same body
+        ]
+    ) == {
+        "nafta": "NAFTA Free Trade Commission",
+        "usmca": "USMCA Free Trade Commission",
+        "bcbs": "BCBS",
+        "ipu": "Inter-Parliamentary Union",
+    }
