@@ -60,6 +60,9 @@ def resolve_jurisdictions(names: Iterable[str]) -> dict[str, Jurisdiction]:
     names = list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
     if not names:
         return {}
+    # A NUL names nothing, and PostgreSQL refuses it in a query.
+    if unknown := [name for name in names if "\x00" in name]:
+        raise UnknownJurisdiction(unknown)
     codes = {name: name.upper() for name in names}
     codes.update({name: code for name in names if (code := _iso_code(name))})
     condition = Q(code__in=set(codes.values())) | Q(slug__in=[slugify(n) for n in names])

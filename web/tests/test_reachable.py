@@ -63,6 +63,8 @@ def test_the_resolver_names_the_unknown(places):
     with pytest.raises(UnknownJurisdiction) as raised:
         resolve_jurisdictions(["Germany", "Atlantis", "ZZ"])
     assert raised.value.names == ["Atlantis", "ZZ"]
+    with pytest.raises(UnknownJurisdiction):
+        resolve_jurisdictions(["De\x00"])
 
 
 # --- Compare ---------------------------------------------------------------------------
