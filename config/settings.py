@@ -224,7 +224,7 @@ CACHE_RESPONSE_PARAMETERS = frozenset(
     institution jurisdiction jurisdictions kind level list_status member member_network network
     ordering origin p page page_size parent participant period publisher q reach region role
     search sector signatory signed_after signed_before started_after started_before
-    starts_after starts_before subregion upcoming wikidata lei
+    starts_after starts_before subregion upcoming wikidata lei focus view
     """.split()  # noqa: SIM905
 )
 

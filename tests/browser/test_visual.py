@@ -72,10 +72,14 @@ def test_the_network_page_draws_its_graph_map_and_timeline(page: Page):
     points = [y for y in years if y["joined_count"] or y["left_count"]]
     expect(page.locator("#member-timeline circle.timeline-point")).to_have_count(len(points))
 
-    # Who is missing, against another reference group, without JavaScript's help.
+    # Who is missing, against another reference group, without JavaScript's help: the
+    # comparison is folded under its answer, and stays open once a group is chosen.
+    expect(page.locator("#id_coverage_group")).to_be_hidden()
+    page.locator(".coverage-detail > summary").click()
     page.select_option("#id_coverage_group", "g7")
     page.locator(".coverage-form button").click()
     expect(page.locator("#id_coverage_group")).to_have_value("g7")
+    expect(page.locator("#id_coverage_group")).to_be_visible()
     assert "G7" in page.locator(".coverage [role=status]").text_content()
 
 
@@ -159,7 +163,8 @@ def test_the_home_page_maps_the_jurisdictions_in_networks(page: Page):
 
 def test_compare_sets_jurisdictions_side_by_side(page: Page):
     page.goto("/compare/")
-    page.fill("#id_jurisdictions", "DE,FR")
+    page.fill("#compare-1", "Germany")
+    page.fill("#compare-2", "FR")
     page.locator(".compare-form button").click()
     expect(page.locator("table.compare thead th")).to_have_count(3)
 

@@ -70,6 +70,8 @@ def network_visuals(context, network: Network, as_of: datetime.date) -> dict:
         "regions": cov.region_summary(codes),
         "groups": list(cov.GROUPS.items()),
         "group": group,
+        # A reader who chose a group sees the comparison open (#18).
+        "group_chosen": "group" in request.GET,
         "sources_note": cov.sources_note(),
         "connected": graphs.connected_networks(network, as_of),
     }
