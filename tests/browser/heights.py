@@ -81,7 +81,7 @@ def table(before: dict, after: dict | None = None) -> str:
         cells = []
         for d in devices:
             old, new = before.get(name, {}).get(d), after[name].get(d)
-            ratio = f"{new / old:.2f}" if old and new else "–"
+            ratio = f"{new / old:.2f}" if old and new else "n/a"
             cells += [str(old), str(new), ratio]
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
