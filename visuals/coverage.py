@@ -305,12 +305,18 @@ def jurisdiction_gaps(jurisdiction, on=None) -> list[dict]:
                 "not_open": [],
             },
         )
+        # Judged by sub-region only where the list is complete: a partial list's members
+        # from one corner of a region do not show that the rest of it may not join.
+        near = home_sub if list_status == ListStatus.COMPLETE else ""
         if pk in present:
             side = "in"
-        elif reach in CLOSED_REACHES or (reach == Reach.REGIONAL and origin == Origin.TREATY):
+        elif reach in CLOSED_REACHES:
             side = "not_open"
-        elif pk in places and not open_to(places[pk], home, home_sub):
-            side = "other_regions"
+        elif pk in places and not open_to(places[pk], home, near):
+            # A regional treaty body far from the jurisdiction is open only to its parties;
+            # near it, the jurisdiction may well be one of them, so its absence counts.
+            regional_treaty = reach == Reach.REGIONAL and origin == Origin.TREATY
+            side = "not_open" if regional_treaty else "other_regions"
         else:
             side = "absent"
         entry[side].append(

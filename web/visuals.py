@@ -119,6 +119,10 @@ class LatticeView(TemplateView):
         return context
 
 
+# Joins the compare page's boxes into its one field: no jurisdiction's name holds it.
+BOX_SEPARATOR = "\n"
+
+
 class CompareForm(forms.Form):
     """Two or three jurisdictions, each named by its code (DE), its name (Germany) or
     its slug (germany): a reader types "Germany, France" as readily as "DE,FR". The
@@ -130,14 +134,20 @@ class CompareForm(forms.Form):
         help_text=_("Two or three, by name or code: Germany, France or DE, FR, JP."),
     )
 
+    @staticmethod
+    def split(value: str) -> list[str]:
+        """Boxes arrive joined by line breaks (a name may hold a comma: "Bonaire, Sint
+        Eustatius and Saba"); a link's single parameter is split on its commas."""
+        parts = value.split(BOX_SEPARATOR) if BOX_SEPARATOR in value else value.split(",")
+        return [name.strip() for name in parts if name.strip()]
+
     def names(self) -> list[str]:
         """The names given, one per box (at least MAX_JURISDICTIONS boxes)."""
-        value = self["jurisdictions"].value() or ""
-        names = [name.strip() for name in value.split(",") if name.strip()]
+        names = self.split(self["jurisdictions"].value() or "")
         return names + [""] * (compare.MAX_JURISDICTIONS - len(names))
 
     def clean_jurisdictions(self) -> list[Jurisdiction]:
-        names = [name.strip() for name in self.cleaned_data["jurisdictions"].split(",")]
+        names = self.split(self.cleaned_data["jurisdictions"])
         names = list(dict.fromkeys(name for name in names if name))
         if not 2 <= len(names) <= compare.MAX_JURISDICTIONS:
             raise forms.ValidationError(_("Give two or three jurisdictions."))
@@ -162,7 +172,8 @@ class CompareView(TemplateView):
         if "jurisdictions" in data:
             # One box per jurisdiction, or one comma-separated parameter from a link.
             boxes = [value.strip() for value in data.getlist("jurisdictions")]
-            data["jurisdictions"] = ",".join(value for value in boxes if value)
+            boxes = [value for value in boxes if value]
+            data["jurisdictions"] = BOX_SEPARATOR.join(boxes) if len(boxes) > 1 else "".join(boxes)
         form = CompareForm(data if "jurisdictions" in data else None)
         context["form"] = form
         context["jurisdiction_names"] = jurisdiction_names()

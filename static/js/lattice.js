@@ -25,6 +25,23 @@
     });
   });
 
+  // A link to a part of the page folded in a <details> (the typology glossary) opens it:
+  // not every browser does on its own.
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") {
+        node.open = true;
+      }
+    }
+    if (target) {
+      target.scrollIntoView();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", openTarget);
+  window.addEventListener("hashchange", openTarget);
+
   // Coming back with the Back button: the fields must be usable again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("[data-dropped]").forEach(function (field) {

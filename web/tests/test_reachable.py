@@ -2,16 +2,19 @@
 compare, the lists and the API), names that say what they are, role-aware wording,
 typology words explained, and "networks it is not in" only where the network is open."""
 
+import datetime
+
 import pytest
 
 from institutions.names import UnknownJurisdiction, resolve_jurisdictions
-from networks.models import Origin, Reach, Role
+from networks.models import ListStatus, Origin, Reach, Role
 from tests.factories import (
     make_institution,
     make_jurisdiction,
     make_meeting,
     make_membership,
     make_network,
+    make_source,
 )
 from visuals import coverage
 
@@ -83,6 +86,19 @@ def test_compare_takes_one_name_per_box_and_shows_the_names(client, places):
     )
     # The JSON link names them by code, which the API reads.
     assert "/api/v1/compare/?jurisdictions=DE%2CFR" in html
+
+
+def test_compare_takes_a_name_holding_a_comma_from_its_box(client, places):
+    """The datalist offers "Bonaire, Sint Eustatius and Saba": picked in a box, it is one
+    name, not two; a link's single parameter is still split on its commas."""
+    bq = make_jurisdiction(code="BQ", name="Bonaire, Sint Eustatius and Saba", slug="bq")
+    page = client.get("/compare/", {"jurisdictions": [bq.name, "France", ""]})
+    assert [j["code"] for j in page.context["result"]["jurisdictions"]] == ["BQ", "FR"]
+    # Shown back in its box, and compared again as it is.
+    again = client.get("/compare/", {"jurisdictions": page.context["boxes"]})
+    assert [j["code"] for j in again.context["result"]["jurisdictions"]] == ["BQ", "FR"]
+    link = client.get("/compare/", {"jurisdictions": "BQ,FR"})
+    assert [j["code"] for j in link.context["result"]["jurisdictions"]] == ["BQ", "FR"]
 
 
 def test_compare_says_what_is_wrong_and_never_fails(client, places):
@@ -220,9 +236,22 @@ def test_networks_it_is_not_in_are_those_open_to_it(client, places):
     regional = {"reach": Reach.REGIONAL}
     home = make_network(slug="global")
     latin = make_network(slug="latin", **regional)
-    asian = make_network(slug="asian", **regional)  # the United States is a member
+    # The United States is a member: in Brazil's region, not its sub-region. That rules
+    # the network out for Brazil only when its list is complete (a partial list's members
+    # do not show who else may join).
+    asian = make_network(
+        slug="asian",
+        list_status=ListStatus.COMPLETE,
+        list_source=make_source(),
+        list_as_of=datetime.date(2025, 1, 1),
+        **regional,
+    )
+    asian_partial = make_network(slug="asian-partial", **regional)
     african = make_network(slug="african", **regional)  # the United States observes
+    # A treaty body of another region is open only to its parties; one of Brazil's
+    # sub-region may count Brazil among them, so its absence counts.
     eu_board = make_network(slug="eu-board", origin=Origin.TREATY, **regional)
+    near_board = make_network(slug="near-board", origin=Origin.TREATY, **regional)
     g7 = make_network(slug="g7", reach=Reach.PLURILATERAL)
     make_membership(network=home, member_institution=make_institution(jurisdiction=brazil))
     make_membership(network=latin, member_institution=make_institution(jurisdiction=argentina))
@@ -234,7 +263,12 @@ def test_networks_it_is_not_in_are_those_open_to_it(client, places):
         member_institution=make_institution(jurisdiction=places["us"]),
         role=Role.OBSERVER,
     )
-    make_membership(network=eu_board, member_institution=make_institution(jurisdiction=argentina))
+    make_membership(network=asian_partial, member_institution=make_institution(jurisdiction=japan))
+    make_membership(
+        network=asian_partial, member_institution=make_institution(jurisdiction=places["us"])
+    )
+    make_membership(network=eu_board, member_institution=make_institution(jurisdiction=japan))
+    make_membership(network=near_board, member_institution=make_institution(jurisdiction=argentina))
     make_membership(network=g7, member_institution=make_institution(jurisdiction=japan))
     (finance,) = coverage.jurisdiction_gaps(brazil)
 
@@ -242,7 +276,7 @@ def test_networks_it_is_not_in_are_those_open_to_it(client, places):
         return sorted(n["slug"] for n in finance[side])
 
     assert slugs("in") == ["global"]
-    assert slugs("absent") == ["latin"]
+    assert slugs("absent") == ["asian-partial", "latin", "near-board"]
     assert slugs("other_regions") == ["african", "asian"]
     assert slugs("not_open") == ["eu-board", "g7"]
     html = client.get(brazil.get_absolute_url()).content.decode()
