@@ -348,6 +348,7 @@ class InstitutionSerializer(InstitutionRefSerializer):
             "dissolved",
             "dissolved_precision",
             "description",
+            "listed_because",
             "other_names",
             "identifiers",
             "sources",

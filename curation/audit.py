@@ -186,7 +186,8 @@ def _networks_without_members(report: AuditReport) -> None:
 def _institutions_in_nothing(report: AuditReport) -> None:
     """In no network, memorandum or meeting. A body that the directory holds for another
     reason is not suspicious: a host of a network or meeting, the parent of another
-    institution, or a predecessor or successor in a lineage."""
+    institution, or a predecessor or successor in a lineage; nor one whose record says why
+    the directory holds it (`listed_because`)."""
     pk = OuterRef("pk")
     lonely = (
         Institution.objects.filter(
@@ -197,6 +198,7 @@ def _institutions_in_nothing(report: AuditReport) -> None:
             ~Exists(Network.objects.filter(host=pk)),
             ~Exists(Institution.objects.filter(parent=pk)),
             ~Exists(InstitutionSuccession.objects.filter(Q(predecessor=pk) | Q(successor=pk))),
+            listed_because="",
         )
         .select_related("jurisdiction")
         .order_by("slug")

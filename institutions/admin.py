@@ -123,6 +123,7 @@ class InstitutionAdmin(CuratedAdmin):
                     ("founded_on", "founded_on_precision"),
                     ("dissolved_on", "dissolved_on_precision"),
                     "description",
+                    "listed_because",
                 ]
             },
         ),

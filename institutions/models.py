@@ -241,6 +241,16 @@ class Institution(Organisation):
         null=True, blank=True, help_text=_("When it ceased to exist (empty while it exists).")
     )
     description = models.TextField(blank=True, help_text=_("A short neutral description."))
+    # #20: every institution is in a network, memorandum or meeting, or says why it is
+    # here; the data audit counts only the unexplained ones.
+    listed_because = models.TextField(
+        blank=True,
+        help_text=_(
+            "Why the directory holds it although it takes part in no network, memorandum or "
+            "meeting recorded here: one sentence its source supports, e.g. the network it "
+            "belongs to that Lattice does not record yet."
+        ),
+    )
 
     objects = InstitutionQuerySet.as_manager()
     history = history_records(sourced=True)

@@ -82,6 +82,8 @@ def test_each_class_finds_its_suspicious_fact(clean):
     )
     make_network(name="Empty Network")
     alone = make_institution(name="Lonely Institution")
+    # A body whose record says why the directory holds it is explained, not lonely (#20).
+    explained = make_institution(listed_because="Member of a network not recorded yet.")
     # A body in a lineage is not lonely.
     predecessor = make_institution()
     make_succession(predecessor=predecessor, successor=member)
@@ -107,6 +109,7 @@ def test_each_class_finds_its_suspicious_fact(clean):
     lonely = {f.record for f in found["institution_in_nothing"]}
     assert f"institution {alone.slug}" in lonely
     assert f"institution {predecessor.slug}" not in lonely
+    assert f"institution {explained.slug}" not in lonely
     (differs,) = found["complete_list_count_differs"]
     assert "official total of 3, but 1 are listed" in differs.detail
     assert any("twin authority" in f.detail for f in found["duplicate_names"])
