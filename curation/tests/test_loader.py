@@ -180,8 +180,8 @@ def test_a_member_whose_website_is_unknown_is_recorded_without_one(tmp_path):
 
 def test_a_body_in_nothing_recorded_can_say_why_it_is_listed(tmp_path):
     institutions = INSTITUTIONS_DE.replace(
-        "    founded: \"1957\"\n",
-        "    founded: \"1957\"\n    listed_because: Member of a network not recorded yet.\n",
+        '    founded: "1957"\n',
+        '    founded: "1957"\n    listed_because: Member of a network not recorded yet.\n',
     )
     assert "listed_because" in institutions
     load_directory(write_dataset(tmp_path, **{"institutions/de.yaml": institutions}))

@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('institutions', '0005_add_succession'),
+        ("institutions", "0005_add_succession"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalinstitution',
-            name='listed_because',
-            field=models.TextField(blank=True, help_text='Why the directory holds it although it takes part in no network, memorandum or meeting recorded here: one sentence its source supports, e.g. the network it belongs to that Lattice does not record yet.'),
+            model_name="historicalinstitution",
+            name="listed_because",
+            field=models.TextField(
+                blank=True,
+                help_text="Why the directory holds it although it takes part in no network, memorandum or meeting recorded here: one sentence its source supports, e.g. the network it belongs to that Lattice does not record yet.",
+            ),
         ),
         migrations.AddField(
-            model_name='institution',
-            name='listed_because',
-            field=models.TextField(blank=True, help_text='Why the directory holds it although it takes part in no network, memorandum or meeting recorded here: one sentence its source supports, e.g. the network it belongs to that Lattice does not record yet.'),
+            model_name="institution",
+            name="listed_because",
+            field=models.TextField(
+                blank=True,
+                help_text="Why the directory holds it although it takes part in no network, memorandum or meeting recorded here: one sentence its source supports, e.g. the network it belongs to that Lattice does not record yet.",
+            ),
         ),
     ]
