@@ -401,7 +401,26 @@ class SectorGapSerializer(serializers.Serializer):
     sector = serializers.CharField()
     label = serializers.CharField()
     # "in" is a Python keyword: declared through the fields mapping below.
-    absent = GapNetworkSerializer(many=True, help_text=_("Networks of the sector it is not in."))
+    absent = GapNetworkSerializer(
+        many=True,
+        help_text=_("Networks of the sector open to it that it is not in: those it is missing."),
+    )
+    # Not counted as missing, as the jurisdiction page says under its table (#18).
+    other_regions = GapNetworkSerializer(
+        many=True,
+        help_text=_(
+            "Not counted as missing: regional networks of the sector whose members "
+            "(observers and secretariats aside) all come from other parts of the world."
+        ),
+    )
+    not_open = GapNetworkSerializer(
+        many=True,
+        help_text=_(
+            "Not counted as missing: networks of the sector open only to a fixed group, "
+            "bilateral or plurilateral (the G7) or regional and resting on a treaty among "
+            "its parties far from the jurisdiction."
+        ),
+    )
 
 
 SectorGapSerializer._declared_fields["in"] = GapNetworkSerializer(

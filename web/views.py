@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from institutions.models import Branch, Institution, Jurisdiction, Level
+from institutions.names import UnknownJurisdiction, resolve_jurisdictions
 from institutions.regions import Region
 from links.pages import link_checks
 from networks.filters import (
@@ -74,6 +75,9 @@ class FacetOption:
     count: int
     selected: bool
     input_id: str
+    # The value in the address that selected it, when it is not `value` itself
+    # (`?jurisdiction=DE` selects "Germany"): the one its chip's link must take away.
+    query_value: str = ""
 
 
 @dataclass
@@ -105,6 +109,9 @@ class FacetSpec:
     count: Counter
     choices: Sequence[tuple[str, str]] | None = None
     widget: str = "checkbox"
+    # For a facet whose values are names typed in many ways (a code, any case): the
+    # option value each value given in the address stands for.
+    canonical: Callable[[list[str]], dict[str, str]] | None = None
 
 
 def count_by(field: str) -> Counter:
@@ -180,6 +187,17 @@ def count_jurisdictions(queryset, filterset) -> dict:
     return {name: (name, n) for name, n in rows}
 
 
+def jurisdiction_option_names(values: list[str]) -> dict[str, str]:
+    """The jurisdiction facet's option (a name) for each value given: links made before
+    the facet took names say `?jurisdiction=DE`, and filter by it, so they show its chip
+    too. A value that names none has no option (the form reports it)."""
+    try:
+        found = resolve_jurisdictions(values)
+    except UnknownJurisdiction:
+        return {}
+    return {value: found[value.strip()].name for value in values if value.strip() in found}
+
+
 def count_held_networks(queryset, filterset) -> dict:
     """Institutions per network they are in on the list's `as_of` date, in any role."""
     rows = (
@@ -204,7 +222,10 @@ def build_facets(
         others.pop("page", None)
         filterset = filterset_class(others, queryset=queryset)
         counts = spec.count(filterset.qs, filterset)
-        selected = set(data.getlist(spec.name))
+        given = data.getlist(spec.name)
+        # Option value -> the value given for it ("Germany" -> "DE").
+        canonical = spec.canonical(given) if spec.canonical else {}
+        selected = {canonical.get(value, value): value for value in given}
         if spec.choices is None:
             labelled = [(value, label, n) for value, (label, n) in counts.items()]
         else:
@@ -216,6 +237,7 @@ def build_facets(
                 count=n,
                 selected=value in selected,
                 input_id=f"facet-{spec.name}-{value}",
+                query_value=selected.get(value, ""),
             )
             for value, label, n in labelled
             # Values no row has are noise, unless the visitor chose one.
@@ -279,7 +301,11 @@ class FacetedListView(ListView):
 
         def without(name: str, value: str) -> str:
             query = data.copy()
-            query.setlist(name, [v for v in query.getlist(name) if v != value])
+            kept = [v for v in query.getlist(name) if v != value]
+            if kept:
+                query.setlist(name, kept)
+            else:  # an empty list would still count, and the link would be a bare "?"
+                query.pop(name, None)
             query.pop("page", None)
             return f"?{query.urlencode()}" if query else self.request.path
 
@@ -287,7 +313,8 @@ class FacetedListView(ListView):
             for option in facet.options:
                 if option.selected:
                     label = f"{facet.label}: {option.label}"
-                    active.append(ActiveFilter(label, without(facet.name, option.value)))
+                    removed = option.query_value or option.value
+                    active.append(ActiveFilter(label, without(facet.name, removed)))
         for name in ("search", *self.extra_filters):
             for value in data.getlist(name):
                 if value:
@@ -738,7 +765,12 @@ class InstitutionListView(FacetedListView):
         return [
             # Country by name, with a list of names to pick from (#18).
             FacetSpec(
-                "jurisdiction", _("Country or jurisdiction"), count_jurisdictions, None, "datalist"
+                "jurisdiction",
+                _("Country or jurisdiction"),
+                count_jurisdictions,
+                None,
+                "datalist",
+                canonical=jurisdiction_option_names,
             ),
             FacetSpec("network", _("Network"), count_held_networks, None, "select"),
             FacetSpec("branch", _("Branch"), count_by("branch"), Branch.choices),
