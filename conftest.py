@@ -87,6 +87,16 @@ def pytest_report_header(config):
     return [f"lattice: database={engine} no_skip={NO_SKIP}"]
 
 
+@pytest.fixture(scope="session")
+def real_dataset(tmp_path_factory):
+    """Puts the curated dataset in data/ into the test database: `real_dataset.put()`
+    (with the database unblocked) returns the summary of loading it. Loaded once per run
+    and copied after that, on SQLite (tests/real_dataset.py)."""
+    from tests.real_dataset import RealDataset, run_directory
+
+    return RealDataset(run_directory(tmp_path_factory))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and cached pages must not leak from one test into the next."""

@@ -6,20 +6,16 @@ past date; no timeline starts with a cliff of undated members (issue #14, item 2
 import datetime
 import json
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from curation.backup import directory_models
-from curation.loader import load_directory
 from networks.models import Membership, Network
 from visuals import graphs
 
-DATA = Path(settings.BASE_DIR) / "data"
 D = datetime.date
 TODAY = timezone.localdate()
 # 1 January of every year from 1970 to this one.
@@ -32,10 +28,11 @@ pytestmark = [pytest.mark.xdist_group("unknowns-dataset"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """Load data/ once for this module; leave the database as it was afterwards."""
+def loaded(django_db_setup, django_db_blocker, real_dataset):
+    """data/ once for this module (loaded, or copied from the run's first load: see
+    tests/real_dataset.py); leave the database as it was afterwards."""
     with django_db_blocker.unblock():
-        load_directory(DATA)
+        real_dataset.put()
         yield
         # Raw deletes (no signals, no history of the clean-up), as curation's dataset test.
         with transaction.atomic():

@@ -16,15 +16,17 @@ from sources.models import Source
 
 DATA = Path(settings.BASE_DIR) / "data"
 
-# Loading data/ (twice) takes several seconds before the first test.
+# Loading data/ a second time takes several seconds before the first test.
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """Load data/ once for this module; leave the database as it was afterwards."""
+def loaded(django_db_setup, django_db_blocker, real_dataset):
+    """data/ once for this module (loaded, or copied from the run's first load: see
+    tests/real_dataset.py), then loaded again over it; leave the database as it was
+    afterwards."""
     with django_db_blocker.unblock():
-        summary = load_directory(DATA)
+        summary = real_dataset.put()
         second = load_directory(DATA)
         yield summary, second
         # Remove what we loaded, and its history. Raw deletes (no signals, so no history

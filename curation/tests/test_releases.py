@@ -15,14 +15,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from frictionless import validate
 
 from curation import tasks
 from curation.backup import directory_models
-from curation.loader import load_directory
 from curation.models import Release
 from curation.releases import (
     TABLES,
@@ -52,8 +50,6 @@ from web.tests.test_pages import assert_keeps_the_csp
 
 # Change files read the history rows (simple_history): on for these tests (conftest.py).
 pytestmark = pytest.mark.history
-
-DATA = Path(settings.BASE_DIR) / "data"
 
 
 @pytest.fixture(autouse=True)
@@ -327,8 +323,8 @@ def test_the_data_page_lists_releases_newest_first_with_metadata(client, setting
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_a_release_of_the_curated_dataset_validates_and_round_trips():
-    load_directory(DATA)
+def test_a_release_of_the_curated_dataset_validates_and_round_trips(real_dataset):
+    real_dataset.put()  # data/, loaded or copied from the run's first load
     release = build_release()
     assert release.counts["memberships"] > 1000
     assert_round_trip(release)

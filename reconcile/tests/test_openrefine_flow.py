@@ -10,19 +10,14 @@ checked against a floor.
 import datetime
 import json
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from curation.loader import load_directory
 from tests.shared_rows import shared_rows
 
 from .schemas import validate
 
-DATA = Path(settings.BASE_DIR) / "data"
-
-# Loading data/ takes about 13 seconds.
+# Loading data/ takes about 13 seconds (once a run: tests/real_dataset.py).
 pytestmark = pytest.mark.slow
 
 # (cell as typed, expected id, query properties as OpenRefine sends them from other columns)
@@ -95,10 +90,11 @@ BCBS_2010 = {
 
 
 @pytest.fixture(scope="class")
-def dataset(django_db_setup, django_db_blocker):
-    """data/ loaded once for the class, rolled back after its last test."""
+def dataset(django_db_setup, django_db_blocker, real_dataset):
+    """data/ once for the class (loaded, or copied from the run's first load: see
+    tests/real_dataset.py), rolled back after its last test."""
     with shared_rows(django_db_blocker):
-        load_directory(DATA)
+        real_dataset.put()
         yield
 
 
