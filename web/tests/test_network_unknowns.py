@@ -63,7 +63,7 @@ def test_a_past_date_shows_confirmed_and_possible_members_apart(client, committe
     possible = members[members.index("Possibly members") :]
     assert "Undated One" in possible and "Undated Two" in possible
     assert "Founding Bank" not in possible
-    assert "first listed in 2024" in possible
+    assert "first listed in 2024" in possible and "2024 or earlier" in possible
     # Founded in 2014: not a member in 2010, not even possibly.
     assert "Young Authority" not in members
     assert response.context["confirmed_count"] == 1
