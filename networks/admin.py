@@ -146,9 +146,20 @@ class NetworkAdmin(CuratedAdmin):
 
     def get_inline_instances(self, request, obj=None):
         instances = super().get_inline_instances(request, obj)
-        if obj is not None and obj.memberships.count() > self.inline_member_limit:
-            instances = [i for i in instances if not isinstance(i, NetworkMembershipInline)]
-        return instances
+        if obj is None:
+            return instances
+        return [i for i in instances if self._members_inline_shown(request, obj, i)]
+
+    def _members_inline_shown(self, request, obj, inline) -> bool:
+        if not isinstance(inline, NetworkMembershipInline):
+            return True
+        if request.method == "POST":
+            # Saved as the page was opened: had another curator's edit taken the count
+            # across the limit in between, the posted form and the formsets expected
+            # would no longer match and the save would fail.
+            prefix = inline.get_formset(request, obj).get_default_prefix()
+            return f"{prefix}-TOTAL_FORMS" in request.POST
+        return obj.memberships.count() <= self.inline_member_limit
 
     @admin.display(description=_("Members"))
     def members(self, obj: Network):

@@ -157,3 +157,76 @@ def test_anonymous_users_cannot_reach_the_admin(client):
     response = client.get(reverse("admin:networks_network_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def unchanged_post(response) -> dict:
+    """The admin change form as a browser would post it untouched: every field of the
+    form and of each inline, with the inlines' management forms."""
+
+    def fields(form) -> dict:
+        data = {}
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            else:
+                data[key] = str(value)
+        return data
+
+    data = fields(response.context["adminform"].form)
+    # A curator says why they change a record (the history's reason).
+    data["change_reason"] = "Test edit"
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(fields(formset.management_form))
+        for form in formset.forms:
+            data.update(fields(form))
+    return data
+
+
+def test_a_network_saves_as_opened_when_its_member_count_crosses_the_inline_limit(
+    client, curator, monkeypatch
+):
+    """A network of many members is edited without its members inline (#18); another
+    curator's edit between opening and saving may take the count across the limit.
+    The save follows the page that was opened: no error, and no inline edit lost."""
+    from networks.admin import NetworkAdmin
+
+    monkeypatch.setattr(NetworkAdmin, "inline_member_limit", 2)
+    first = make_membership()
+    network = first.network
+    make_membership(network=network)
+    url = reverse("admin:networks_network_change", args=[network.pk])
+
+    # Opened with its members inline (2 of at most 2), saved once a third has joined.
+    opened = client.get(url)
+    assert "memberships-TOTAL_FORMS" in opened.content.decode()
+    data = unchanged_post(opened)
+    (role_key,) = [
+        k for k, v in data.items() if k.endswith("-role") and k.startswith("memberships-0")
+    ]
+    data[role_key] = "observer"
+    make_membership(network=network)
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context and (
+        saved.context["adminform"].form.errors,
+        [f.errors for i in saved.context["inline_admin_formsets"] for f in i.formset.forms],
+    )
+    changed = Membership.objects.get(pk=data["memberships-0-id"])
+    assert changed.role == "observer"
+
+    # Opened without them (3 of at most 2), saved once one has gone.
+    opened = client.get(url)
+    assert "memberships-TOTAL_FORMS" not in opened.content.decode()
+    data = unchanged_post(opened)
+    Membership.objects.filter(network=network).exclude(pk=changed.pk).first().delete()
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context and (
+        saved.context["adminform"].form.errors,
+        [f.errors for i in saved.context["inline_admin_formsets"] for f in i.formset.forms],
+    )
