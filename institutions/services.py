@@ -26,7 +26,7 @@ from sources.models import ChangeKind, ChangeSet
 from .models import Institution, InstitutionName, InstitutionRedirect, InstitutionSuccession
 
 # Fields of the survivor filled from the merged record when the survivor has none.
-FILLABLE = ["acronym", "website", "description", "parent"]
+FILLABLE = ["acronym", "website", "description", "listed_because", "parent"]
 DATED = ["founded_on", "dissolved_on"]
 
 

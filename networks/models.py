@@ -1293,7 +1293,8 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(Meeting.upcoming_q()).order_by("start_date")
 
     def past(self) -> "MeetingQuerySet":
-        return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date")
+        # The slug breaks ties between meetings on one day: one order for every reader.
+        return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date", "slug")
 
 
 class Meeting(SourcedModel):

@@ -205,7 +205,7 @@ def test_the_calendar_with_nothing_to_come_leads_with_the_latest_held(sized):
         pytest.skip("the dataset has no meeting")
     after = last + datetime.timedelta(days=2)
     held = list(
-        Meeting.objects.filter(end_date__lt=after).order_by("-start_date")[
+        Meeting.objects.filter(end_date__lt=after).order_by("-start_date", "slug")[
             :RECENT_WITH_NONE_TO_COME
         ]
     )
@@ -240,7 +240,7 @@ def test_the_calendar_shows_a_meeting_to_come_first(sized):
     first = {m.get_absolute_url() for m in to_come.filter(start_date=soonest)}
     held = [
         m.get_absolute_url()
-        for m in Meeting.objects.filter(end_date__lt=on).order_by("-start_date")[:RECENT]
+        for m in Meeting.objects.filter(end_date__lt=on).order_by("-start_date", "slug")[:RECENT]
     ]
     with time_machine.travel(datetime.datetime.combine(on, datetime.time(12), datetime.UTC)):
         page.goto("/meetings/calendar/")

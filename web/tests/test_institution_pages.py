@@ -251,3 +251,17 @@ def test_jurisdiction_page_marks_every_memberships_sources(client):
     assert_marked(html, ok.url, "ok")
     assert_marked(html, broken.url, "broken")
     assert_marked(html, unchecked.url, "unchecked")
+
+
+def test_a_body_in_nothing_says_why_it_is_listed_escaped_on_the_page_and_in_the_api(client):
+    """`listed_because` (#20) is curated text: shown as text, never as markup."""
+    institution = make_institution(listed_because="Kept for <b>its</b> counterparts & peers.")
+    html = client.get(institution.get_absolute_url()).content.decode()
+    assert "Why it is listed" in html
+    assert "Kept for &lt;b&gt;its&lt;/b&gt; counterparts &amp; peers." in html
+    assert "<b>its</b>" not in html
+    data = client.get(f"/api/v1/institutions/{institution.slug}/").json()
+    assert data["listed_because"] == "Kept for <b>its</b> counterparts & peers."
+    # A body with nothing to explain shows no such line.
+    other = make_institution()
+    assert "Why it is listed" not in client.get(other.get_absolute_url()).content.decode()
