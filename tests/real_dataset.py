@@ -17,8 +17,6 @@ load over the copy, which must change nothing.
 On other databases (CI's PostgreSQL run) every place loads data/ itself, as before.
 """
 
-import contextlib
-import fcntl
 import hashlib
 import os
 import pickle
@@ -28,6 +26,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from tests.sqlite_template import exclusive
+
 DATA = Path(settings.BASE_DIR) / "data"
 
 
@@ -36,17 +36,6 @@ def run_directory(tmp_path_factory) -> Path:
     inside the one its controller made, which all the run's workers share."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@contextlib.contextmanager
-def _exclusive(lock_file: Path):
-    """One process at a time: another worker waits while the first one loads."""
-    with lock_file.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _fingerprint() -> str:
@@ -123,7 +112,7 @@ class RealDataset:
     def put(self):
         if connection.vendor != "sqlite":
             return _load()
-        with _exclusive(self.lock):
+        with exclusive(self.lock):
             fingerprint = _fingerprint()
             if self.file.exists():
                 saved = pickle.loads(self.file.read_bytes())

@@ -34,8 +34,9 @@ def migrations_key() -> str:
 
 
 @contextlib.contextmanager
-def _exclusive(lock_file: Path):
-    """One process at a time: the others wait while the first one migrates."""
+def exclusive(lock_file: Path):
+    """One process at a time: the others wait while the first one works (migrates the
+    template here; loads the real dataset in tests/real_dataset.py)."""
     with lock_file.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -56,7 +57,7 @@ def install(directory: Path) -> None:
     def migrate_or_copy(alias: str, migrate) -> None:
         connection = connections[alias]
         template = directory / f"{alias}-{migrations_key()}.sqlite3"
-        with _exclusive(directory / "lock"):
+        with exclusive(directory / "lock"):
             connection.ensure_connection()
             if template.exists():
                 source = sqlite3.connect(template)
