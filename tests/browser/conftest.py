@@ -137,3 +137,16 @@ def page(dataset, live_server, playwright_browser):
     # A 404 page logs its own status as a console error; anything else is a fault.
     faults = [e for e in errors if "404" not in e]
     assert not faults, f"errors in the browser console: {faults}"
+
+
+# The two widths the browser tests check a page at: a desktop's and a phone's.
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+@pytest.fixture(params=list(WIDTHS))
+def sized(request, page):
+    """`page`, once at each width of WIDTHS; `page.width` says which."""
+    width, height = WIDTHS[request.param]
+    page.set_viewport_size({"width": width, "height": height})
+    page.width = width
+    return page

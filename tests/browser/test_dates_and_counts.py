@@ -34,7 +34,6 @@ from sources.models import ChangeKind, ChangeSet
 
 from .test_accessibility import axe_violations
 
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 # How the pages name each role's count (web/roles.py), spelt out here so that a change
 # of wording ("members" for observers) fails.
 ROLE_WORDS = {
@@ -60,14 +59,6 @@ def _orm_beside_playwright(monkeypatch):
     queries in such a thread unless told that this is safe. It is: each query runs to its
     end before the test drives the browser again, and nothing awaits in between."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(params=list(WIDTHS))
-def sized(request, page: Page) -> Page:
-    width, height = WIDTHS[request.param]
-    page.set_viewport_size({"width": width, "height": height})
-    page.width = width
-    return page
 
 
 def assert_accessible(page: Page) -> None:

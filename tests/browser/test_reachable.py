@@ -6,20 +6,9 @@ with their acronym; typology words are explained; axe-core finds nothing on thes
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from .test_accessibility import axe_violations
-
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-@pytest.fixture(params=list(WIDTHS))
-def sized(request, page: Page) -> Page:
-    width, height = WIDTHS[request.param]
-    page.set_viewport_size({"width": width, "height": height})
-    page.width = width
-    return page
 
 
 def assert_no_violations(page: Page) -> None:
